@@ -1,0 +1,13 @@
+"""Figure: final validation accuracy against depth, every seed and the book's run."""
+
+import pandas as pd
+
+from vanishing_gradient.figure_files import save_figure
+from vanishing_gradient.job_log import log_to
+from vanishing_gradient.plots import accuracy_vs_depth_figure
+
+log_to(snakemake.log[0])
+figure = accuracy_vs_depth_figure(
+    pd.read_csv(snakemake.input.by_run), pd.read_csv(snakemake.input.summary)
+)
+save_figure(figure, snakemake.output, dpi=snakemake.params.dpi)

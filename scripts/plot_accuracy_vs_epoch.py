@@ -1,0 +1,14 @@
+"""Figure: validation accuracy against epoch per architecture."""
+
+import pandas as pd
+
+from vanishing_gradient.figure_files import save_figure
+from vanishing_gradient.job_log import log_to
+from vanishing_gradient.plots import accuracy_vs_epoch_figure
+
+log_to(snakemake.log[0])
+save_figure(
+    accuracy_vs_epoch_figure(pd.read_csv(snakemake.input[0])),
+    snakemake.output,
+    dpi=snakemake.params.dpi,
+)

@@ -1,0 +1,15 @@
+"""Figure: averaged dC/db of the first neurons of each hidden layer at initialisation."""
+
+import pandas as pd
+
+from vanishing_gradient.figure_files import save_figure
+from vanishing_gradient.job_log import log_to
+from vanishing_gradient.plots import gradient_bars_figure
+
+log_to(snakemake.log[0])
+figure = gradient_bars_figure(
+    pd.read_csv(snakemake.input[0]),
+    architecture=snakemake.params.architecture,
+    neurons=snakemake.params.neurons,
+)
+save_figure(figure, snakemake.output, dpi=snakemake.params.dpi)

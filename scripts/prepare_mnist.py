@@ -1,0 +1,30 @@
+"""Rule prepare_mnist: the book's train / validation / test split as one .npz."""
+
+import logging
+
+import numpy as np
+
+from vanishing_gradient.job_log import log_to
+from vanishing_gradient.mnist import prepare, save_split
+
+log_to(snakemake.log[0])
+split = prepare(
+    {
+        "train-images-idx3-ubyte": snakemake.input.train_images,
+        "train-labels-idx1-ubyte": snakemake.input.train_labels,
+        "t10k-images-idx3-ubyte": snakemake.input.test_images,
+        "t10k-labels-idx1-ubyte": snakemake.input.test_labels,
+    },
+    validation_size=int(snakemake.params.validation_size),
+)
+for part in ("train", "validation", "test"):
+    labels = split[f"{part}_labels"]
+    logging.info(
+        "%s: images %s, labels %s, label counts %s",
+        part,
+        split[f"{part}_images"].shape,
+        labels.shape,
+        np.bincount(labels, minlength=10).tolist(),
+    )
+save_split(snakemake.output[0], split)
+logging.info("wrote %s", snakemake.output[0])

@@ -1,0 +1,17 @@
+"""Protocol A for one architecture x seed: per-epoch accuracy, costs and probe speeds."""
+
+from vanishing_gradient.job_log import log_to
+from vanishing_gradient.mnist import load_split
+from vanishing_gradient.protocols import Protocol, run_accuracy_protocol
+
+log_to(snakemake.log[0])
+run = run_accuracy_protocol(
+    snakemake.wildcards.architecture,
+    int(snakemake.wildcards.seed),
+    load_split(snakemake.input[0]),
+    Protocol(**dict(snakemake.params.protocol)),
+    probe_size=snakemake.params.probe_size,
+)
+run.epochs.to_csv(snakemake.output.epochs, index=False)
+run.speed.to_csv(snakemake.output.speed, index=False)
+run.test.to_csv(snakemake.output.test, index=False)

@@ -1,0 +1,21 @@
+"""Where a workflow job's messages go: the rule's ``log:`` file."""
+
+import logging
+import sys
+
+
+def log_to(path: str) -> None:
+    """Send this process's log records (INFO and above, time-stamped) to ``path``, and an
+    uncaught exception too, so the log says why a job failed, not only that it did."""
+    logging.basicConfig(
+        filename=path,
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        force=True,
+    )
+
+    def log_then_raise(kind, error, traceback):
+        logging.getLogger().error("job failed: %s", error, exc_info=(kind, error, traceback))
+        sys.__excepthook__(kind, error, traceback)
+
+    sys.excepthook = log_then_raise

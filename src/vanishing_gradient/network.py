@@ -1,0 +1,167 @@
+"""A fully connected sigmoid network with the cross-entropy cost (the book's network2).
+
+Conventions, kept everywhere in this package:
+
+* A batch is a 2-D array of shape ``(m, n)``: one example per **row**.
+* Layer ``l = 1 .. L`` has weights ``W[l]`` of shape ``(n_{l-1}, n_l)`` and biases
+  ``b[l]`` of shape ``(n_l,)``; in Python they are ``weights[l - 1]``, ``biases[l - 1]``.
+* Forward pass::
+
+      a^0 = x,   z^l = a^{l-1} W^l + b^l,   a^l = sigmoid(z^l)
+
+* Cross-entropy cost of one example with one-hot target ``y``::
+
+      C_x = -sum_j [ y_j ln a^L_j + (1 - y_j) ln(1 - a^L_j) ]
+          =  sum_j [ softplus(z^L_j) - y_j z^L_j ]
+
+  (the second form is the same number, computed without ``log(0)``).
+* Backpropagation::
+
+      delta^L = a^L - y
+      delta^l = (delta^{l+1} (W^{l+1})^T) * sigmoid'(z^l),   sigmoid' = a (1 - a)
+      dC/dW^l = (a^{l-1})^T delta^l,   dC/db^l = sum over rows of delta^l
+
+  summed over the batch.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit
+
+
+@dataclass
+class Network:
+    """The parameters of a network: ``weights[i]`` is ``W^{i+1}``, ``biases[i]`` is ``b^{i+1}``."""
+
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Layer widths ``(n_0, n_1, ..., n_L)``, inputs first."""
+        return (self.weights[0].shape[0], *(w.shape[1] for w in self.weights))
+
+    def copy(self) -> "Network":
+        """A deep copy, so training one never changes the other."""
+        return Network([w.copy() for w in self.weights], [b.copy() for b in self.biases])
+
+
+def parse_architecture(architecture: str) -> tuple[int, ...]:
+    """``"784-30-10"`` -> ``(784, 30, 10)``; raises ValueError on anything else."""
+    try:
+        sizes = tuple(int(part) for part in architecture.split("-"))
+    except ValueError:
+        sizes = ()
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(
+            f"architecture {architecture!r} is not a list of layer widths such as '784-30-10'"
+        )
+    return sizes
+
+
+def initialise(
+    sizes: tuple[int, ...], rng: np.random.Generator, scheme: str = "default"
+) -> Network:
+    """Draw a network's parameters as the book does.
+
+    ``default``: ``W^l ~ N(0, 1) / sqrt(n_{l-1})``, ``b^l ~ N(0, 1)``.
+    ``large``:   ``W^l ~ N(0, 1)``,                  ``b^l ~ N(0, 1)``.
+
+    The weights of every layer are drawn before the biases, layer by layer, so the
+    same generator state always gives the same network.
+    """
+    if scheme not in ("default", "large"):
+        raise ValueError(f"unknown initialisation {scheme!r}: use 'default' or 'large'")
+    weights = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        scale = 1.0 / np.sqrt(n_in) if scheme == "default" else 1.0
+        weights.append(rng.standard_normal((n_in, n_out)) * scale)
+    biases = [rng.standard_normal(n_out) for n_out in sizes[1:]]
+    return Network(weights, biases)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """``sigmoid(z) = 1 / (1 + exp(-z))``, without overflow warnings for large ``|z|``."""
+    return expit(z)
+
+
+def sigmoid_prime(z: np.ndarray) -> np.ndarray:
+    """``sigmoid'(z) = sigmoid(z) (1 - sigmoid(z))``; its maximum is ``sigmoid'(0) = 1/4``."""
+    s = expit(z)
+    return s * (1.0 - s)
+
+
+def forward(net: Network, x: np.ndarray) -> list[np.ndarray]:
+    """Activations ``[a^0, a^1, ..., a^L]`` of a batch ``x`` of shape ``(m, n_0)``."""
+    activations = [x]
+    for w, b in zip(net.weights, net.biases):
+        activations.append(expit(activations[-1] @ w + b))
+    return activations
+
+
+def output_logits(net: Network, x: np.ndarray, chunk_rows: int = 4096) -> np.ndarray:
+    """``z^L`` of a batch: the output layer's weighted input, shape ``(m, n_L)``.
+
+    Rows are processed ``chunk_rows`` at a time so that a large float32 set is never
+    converted to float64 whole (the memory of one chunk, not of the set).
+    """
+    chunks = []
+    for start in range(0, len(x), chunk_rows):
+        a = x[start : start + chunk_rows]
+        for w, b in zip(net.weights[:-1], net.biases[:-1]):
+            a = expit(a @ w + b)
+        chunks.append(a @ net.weights[-1] + net.biases[-1])
+    return np.concatenate(chunks)
+
+
+def cross_entropy(z_out: np.ndarray, y: np.ndarray) -> float:
+    """Mean over rows of ``C_x = sum_j softplus(z_j) - y_j z_j`` (the cross-entropy of ``sigmoid(z)``)."""
+    return float(np.mean(np.sum(np.logaddexp(0.0, z_out) - y * z_out, axis=1)))
+
+
+def total_cost(net: Network, x: np.ndarray, y: np.ndarray, lmbda: float) -> float:
+    """The book's ``total_cost``: mean cross-entropy over the ``n`` rows of ``x`` plus
+    the L2 term ``(lmbda / 2n) sum_l ||W^l||_F^2``."""
+    l2 = sum(float(np.sum(w * w)) for w in net.weights)
+    return cross_entropy(output_logits(net, x), y) + 0.5 * lmbda / len(x) * l2
+
+
+def accuracy(net: Network, x: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of rows whose largest output is the true digit."""
+    return float(np.mean(np.argmax(output_logits(net, x), axis=1) == labels))
+
+
+def backprop(
+    net: Network, x: np.ndarray, y: np.ndarray
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Gradients ``(dC/dW^l, dC/db^l)`` for ``l = 1 .. L`` of ``C = sum_x C_x`` over the batch.
+
+    Uses the equations of the module docstring; summed, not averaged, over the rows.
+    """
+    activations = forward(net, x)
+    delta = activations[-1] - y
+    grads_w: list[np.ndarray] = [None] * len(net.weights)  # type: ignore[list-item]
+    grads_b: list[np.ndarray] = [None] * len(net.biases)  # type: ignore[list-item]
+    for layer in range(len(net.weights) - 1, -1, -1):
+        grads_w[layer] = activations[layer].T @ delta
+        grads_b[layer] = delta.sum(axis=0)
+        if layer > 0:
+            a = activations[layer]
+            delta = (delta @ net.weights[layer].T) * a * (1.0 - a)
+    return grads_w, grads_b
+
+
+def mean_bias_gradients(net: Network, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+    """``dC/db^l`` averaged over the rows of ``x``, for every layer ``l = 1 .. L``.
+
+    Its Euclidean norm for a hidden layer is the book's "speed of learning" of that layer.
+    Biases are not regularised, so the L2 term does not enter.
+    """
+    _, grads_b = backprop(net, x, y)
+    return [g / len(x) for g in grads_b]
+
+
+def one_hot(labels: np.ndarray, classes: int = 10) -> np.ndarray:
+    """Rows ``e_label`` of the identity: shape ``(len(labels), classes)``, float64."""
+    return np.eye(classes)[labels]

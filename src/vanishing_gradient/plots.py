@@ -1,0 +1,251 @@
+"""The report's figures: one function per figure, each taking tidy tables and returning
+a matplotlib Figure (the caller saves it; nothing here touches pyplot's global state).
+
+Colour means the same thing everywhere: ``layer_colour(l)`` is hidden layer ``l``
+(1 = first hidden layer) and ``architecture_colour(h)`` is the network with ``h``
+hidden layers. The book's single-run values are always a black cross.
+Accuracies arrive as fractions and are drawn in percent.
+"""
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+
+from .statistics import hidden_layers
+
+LAYER_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02")
+BOOK_STYLE = {
+    "marker": "x",
+    "color": "black",
+    "linestyle": "none",
+    "markersize": 8,
+    "markeredgewidth": 2,
+}
+
+
+def layer_colour(layer: int) -> str:
+    """Colour of hidden layer ``layer`` (1-based), the same in every figure."""
+    return LAYER_COLOURS[(int(layer) - 1) % len(LAYER_COLOURS)]
+
+
+def architecture_colour(n_hidden: int) -> tuple[float, float, float, float]:
+    """Colour of the network with ``n_hidden`` hidden layers: darker for shallower
+    (networks deeper than four hidden layers share the lightest colour)."""
+    return colormaps["viridis"](0.8 * min(n_hidden - 1, 3) / 3)
+
+
+def _seeds(n_seeds: pd.Series) -> str:
+    """'5 seeds', or '3–5 seeds' when the count differs between rows."""
+    low, high = int(n_seeds.min()), int(n_seeds.max())
+    return f"{low} seeds" if low == high else f"{low}–{high} seeds"
+
+
+def sigmoid_derivative_figure() -> Figure:
+    """sigma'(z) = sigma(z) (1 - sigma(z)) for z in [-6, 6], its maximum sigma'(0) = 1/4 marked."""
+    z = np.linspace(-6.0, 6.0, 601)
+    sigma = 1.0 / (1.0 + np.exp(-z))
+    fig = Figure(figsize=(5.5, 3.5), layout="constrained")
+    ax = fig.subplots()
+    ax.plot(
+        z, sigma * (1.0 - sigma), color="black", label=r"$\sigma'(z) = \sigma(z)\,(1-\sigma(z))$"
+    )
+    ax.plot([0.0], [0.25], "o", color="#d95f02", label="maximum")
+    ax.annotate(
+        r"$\sigma'(0) = 1/4$", xy=(0.0, 0.25), xytext=(1.6, 0.2), arrowprops={"arrowstyle": "->"}
+    )
+    ax.set(
+        xlabel="weighted input z",
+        ylabel=r"$\sigma'(z)$",
+        ylim=(0.0, 0.29),
+        title="Derivative of the sigmoid (analytic)",
+    )
+    ax.legend(loc="upper left", fontsize="small")
+    return fig
+
+
+def gradient_bars_figure(
+    gradient_at_init_summary: pd.DataFrame, architecture: str = "784-30-30-10", neurons: int = 6
+) -> Figure:
+    """Averaged dC/db_j^l = (1/n) sum_x delta_j^l(x) at initialisation for neurons j < ``neurons``
+    of every hidden layer l of ``architecture``: bars are the mean over seeds, whiskers the
+    seed minimum to maximum; bars grouped by neuron, one colour (and one bar container) per layer.
+    """
+    available = sorted(set(gradient_at_init_summary["architecture"]))
+    if architecture not in available:
+        raise ValueError(
+            f"architecture {architecture!r} is not in gradient_at_init_summary; available: {available}"
+        )
+    rows = gradient_at_init_summary[
+        (gradient_at_init_summary["architecture"] == architecture)
+        & (gradient_at_init_summary["neuron"] < neurons)
+    ]
+    layers = sorted(rows["layer"].unique())
+    width = 0.8 / len(layers)
+    fig = Figure(figsize=(7.0, 4.0), layout="constrained")
+    ax = fig.subplots()
+    for i, layer in enumerate(layers):
+        bars = rows[rows["layer"] == layer].sort_values("neuron")
+        x = bars["neuron"].to_numpy() + (i - (len(layers) - 1) / 2) * width
+        whiskers = [bars["mean"] - bars["min"], bars["max"] - bars["mean"]]
+        ax.bar(
+            x,
+            bars["mean"],
+            width,
+            yerr=whiskers,
+            capsize=3,
+            color=layer_colour(layer),
+            label=f"hidden layer {layer}",
+        )
+    ax.axhline(0.0, color="grey", linewidth=0.8)
+    neuron_ids = sorted(rows["neuron"].unique())
+    ax.set_xticks(neuron_ids, [str(j + 1) for j in neuron_ids])
+    ax.set(
+        xlabel="neuron in its layer (1 = first)",
+        ylabel="averaged dC/db over the training images",
+        title=f"{architecture}: dC/db at initialisation",
+    )
+    ax.legend(
+        title=f"bars: mean over {_seeds(rows['n_seeds'])}\nwhiskers: seed min–max",
+        fontsize="small",
+        title_fontsize="small",
+    )
+    return fig
+
+
+def speed_of_learning_figure(
+    speed_summary: pd.DataFrame, speed_at_init: pd.DataFrame, protocol: str = "B"
+) -> Figure:
+    """Speed of learning ||dC/db^l|| of each hidden layer l against epoch, one panel per
+    network with >= 2 hidden layers (shallowest first): the median over seeds as a line,
+    the 10–90 % quantiles across seeds as a band, log y axis. For protocol B the book's
+    values at initialisation (``speed_at_init.book_grad_norm``) are black crosses at epoch 0.
+    """
+    rows = speed_summary[
+        (speed_summary["protocol"] == protocol) & (speed_summary["hidden_layers"] >= 2)
+    ]
+    if rows.empty:
+        raise ValueError(
+            f"speed_summary has no protocol {protocol!r} rows for networks with >= 2 hidden layers; "
+            f"protocols present: {sorted(set(speed_summary['protocol']))}"
+        )
+    architectures = rows.drop_duplicates("architecture").sort_values("hidden_layers")[
+        "architecture"
+    ]
+    fig = Figure(figsize=(4.2 * len(architectures), 4.2), layout="constrained")
+    axes = fig.subplots(1, len(architectures), sharey=True, squeeze=False)[0]
+    for ax, architecture in zip(axes, architectures):
+        for layer, curve in rows[rows["architecture"] == architecture].groupby("layer"):
+            curve = curve.sort_values("epoch")
+            ax.plot(
+                curve["epoch"],
+                curve["median"],
+                color=layer_colour(layer),
+                label=f"hidden layer {layer}",
+            )
+            ax.fill_between(
+                curve["epoch"],
+                curve["q10"],
+                curve["q90"],
+                color=layer_colour(layer),
+                alpha=0.2,
+                linewidth=0,
+            )
+        book = speed_at_init[
+            (speed_at_init["architecture"] == architecture)
+            & speed_at_init["book_grad_norm"].notna()
+        ]
+        if protocol == "B" and not book.empty:
+            ax.plot(
+                np.zeros(len(book)), book["book_grad_norm"], **BOOK_STYLE, label="book, epoch 0"
+            )
+        ax.set_yscale("log")
+        ax.set(title=architecture, xlabel="epoch")
+    axes[0].set_ylabel("speed of learning ||dC/db|| (log scale)")
+    fig.legend(*axes[-1].get_legend_handles_labels(), loc="outside right upper", fontsize="small")
+    fig.suptitle(
+        f"Protocol {protocol}: median over {_seeds(rows['n_seeds'])}, band = 10–90 % across seeds"
+    )
+    return fig
+
+
+def accuracy_vs_depth_figure(
+    accuracy_by_run: pd.DataFrame, accuracy_summary: pd.DataFrame
+) -> Figure:
+    """Final validation accuracy (%) against the number of hidden layers: each seed as a
+    small point (spread sideways by seed rank, no randomness), the mean over seeds with a
+    ±1 std error bar, and the book's single-run value as a black cross.
+    """
+    runs = accuracy_by_run.sort_values(["hidden_layers", "seed"])
+    rank = runs.groupby("hidden_layers").cumcount()
+    size = runs.groupby("hidden_layers")["seed"].transform("size")
+    x_runs = runs["hidden_layers"] - 0.15 + (rank - (size - 1) / 2) * (0.2 / size.max())
+    summary = accuracy_summary.sort_values("hidden_layers")
+    book = summary[summary["book_val_accuracy"].notna()]
+    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
+    ax = fig.subplots()
+    ax.scatter(
+        x_runs,
+        100 * runs["final_val_accuracy"],
+        s=14,
+        alpha=0.7,
+        color=[architecture_colour(h) for h in runs["hidden_layers"]],
+        label="one seed",
+    )
+    ax.errorbar(
+        summary["hidden_layers"] + 0.1,
+        100 * summary["val_accuracy_mean"],
+        yerr=100 * summary["val_accuracy_std"],
+        fmt="o",
+        color="grey",
+        capsize=4,
+        label="mean ± std over seeds",
+    )
+    ax.plot(
+        book["hidden_layers"] + 0.2,
+        100 * book["book_val_accuracy"],
+        **BOOK_STYLE,
+        label="book (one run)",
+    )
+    ax.set_xticks(
+        summary["hidden_layers"],
+        [f"{h}\n{a}" for h, a in zip(summary["hidden_layers"], summary["architecture"])],
+    )
+    ax.set(
+        xlabel="number of hidden layers",
+        ylabel="validation accuracy after the last epoch (%)",
+        title=f"Accuracy against depth: {_seeds(summary['n_seeds'])}, {int(summary['epochs'].max())} epochs",
+    )
+    fig.legend(loc="outside lower center", ncols=3, fontsize="small")
+    return fig
+
+
+def accuracy_vs_epoch_figure(accuracy_by_epoch: pd.DataFrame) -> Figure:
+    """Validation accuracy (%) against epoch, one line per network: the mean over seeds,
+    with the seed minimum to maximum as a band."""
+    stats = (
+        accuracy_by_epoch.groupby(["architecture", "epoch"])["val_accuracy"]
+        .agg(["mean", "min", "max", "count"])
+        .reset_index()
+    )
+    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
+    ax = fig.subplots()
+    for architecture in sorted(stats["architecture"].unique(), key=hidden_layers):
+        curve = stats[stats["architecture"] == architecture]
+        colour = architecture_colour(hidden_layers(architecture))
+        ax.plot(curve["epoch"], 100 * curve["mean"], color=colour, label=architecture)
+        ax.fill_between(
+            curve["epoch"],
+            100 * curve["min"],
+            100 * curve["max"],
+            color=colour,
+            alpha=0.2,
+            linewidth=0,
+        )
+    ax.set(
+        xlabel="epoch",
+        ylabel="validation accuracy (%)",
+        title=f"Validation accuracy: mean and min–max over {_seeds(stats['count'])}",
+    )
+    ax.legend(fontsize="small", loc="lower right")
+    return fig

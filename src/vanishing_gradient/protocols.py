@@ -1,0 +1,240 @@
+"""The chapter's two training protocols, one run (architecture x seed) at a time.
+
+Protocol A (accuracy): mini-batch SGD on the training split; after every epoch the
+validation accuracy and cost, the training cost, and the speed of learning of every
+hidden layer on a fixed probe set (the first ``probe_size`` training images).
+
+Protocol B (speed of learning): the book's experiment, full-batch gradient descent on
+the first ``training_size`` training images; before every update, the norm
+``||dC/db^l||`` of the bias gradient averaged over those images, per hidden layer.
+
+Randomness comes only from ``numpy.random.default_rng(seed)``: it draws the initial
+network, then the permutation of every epoch, so a seed fixes the whole run.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .network import (
+    Network,
+    accuracy,
+    backprop,
+    initialise,
+    mean_bias_gradients,
+    one_hot,
+    parse_architecture,
+    total_cost,
+)
+from .sgd import apply_update, sgd_epoch
+
+log = logging.getLogger(__name__)
+
+
+class TrainingDiverged(RuntimeError):
+    """A run produced a non-finite cost or parameter."""
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """Hyper-parameters of one protocol (the book's values are in config.yaml)."""
+
+    training_size: int
+    epochs: int
+    mini_batch_size: int
+    eta: float
+    lmbda: float
+
+
+@dataclass
+class AccuracyRun:
+    """What protocol A records for one run."""
+
+    epochs: pd.DataFrame  # architecture, seed, epoch, val_accuracy, val_cost, train_cost, seconds
+    speed: pd.DataFrame  # protocol, architecture, seed, epoch, layer, grad_norm
+    test: pd.DataFrame  # architecture, seed, test_accuracy (after the last epoch)
+
+
+@dataclass
+class SpeedRun:
+    """What protocol B records for one run."""
+
+    speed: pd.DataFrame  # protocol, architecture, seed, epoch, layer, grad_norm
+    gradient_at_init: pd.DataFrame  # architecture, seed, layer, neuron, grad_bias
+
+
+def hidden_layer_speeds(grads_b: list[np.ndarray]) -> list[float]:
+    """``||dC/db^l||`` for the hidden layers ``l = 1 .. L-1`` (the output layer is left out)."""
+    return [float(np.linalg.norm(g)) for g in grads_b[:-1]]
+
+
+def check_finite(
+    net: Network, values: dict[str, float], architecture: str, seed: int, epoch: int, eta: float
+) -> None:
+    """Raise TrainingDiverged naming the run and epoch if a value or parameter is NaN or infinite."""
+    bad = [name for name, value in values.items() if not np.isfinite(value)]
+    if not all(np.isfinite(w).all() for w in net.weights + net.biases):
+        bad.append("parameters")
+    if bad:
+        raise TrainingDiverged(
+            f"{architecture} seed {seed} diverged in epoch {epoch}: {', '.join(bad)} not finite. "
+            f"Lower eta (now {eta}) or check the data; no result of this run was written."
+        )
+
+
+def speed_rows(
+    protocol: str, architecture: str, seed: int, epoch: int, speeds: list[float]
+) -> list[dict]:
+    """Tidy rows of the speed_of_learning table for one epoch (layer 1 = first hidden layer)."""
+    return [
+        {
+            "protocol": protocol,
+            "architecture": architecture,
+            "seed": seed,
+            "epoch": epoch,
+            "layer": layer,
+            "grad_norm": value,
+        }
+        for layer, value in enumerate(speeds, start=1)
+    ]
+
+
+def run_accuracy_protocol(
+    architecture: str, seed: int, data: dict[str, np.ndarray], protocol: Protocol, probe_size: int
+) -> AccuracyRun:
+    """Train one network by protocol A and record every epoch (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    net = initialise(parse_architecture(architecture), rng)
+    x = data["train_images"][: protocol.training_size]
+    y = one_hot(data["train_labels"][: protocol.training_size])
+    x_val, labels_val = data["validation_images"], data["validation_labels"]
+    y_val = one_hot(labels_val)
+    x_probe, y_probe = x[:probe_size], y[:probe_size]
+
+    epoch_rows = []
+    speeds = speed_rows(
+        "A", architecture, seed, 0, hidden_layer_speeds(mean_bias_gradients(net, x_probe, y_probe))
+    )
+    for epoch in range(1, protocol.epochs + 1):
+        started = time.perf_counter()
+        sgd_epoch(
+            net,
+            x,
+            y,
+            rng.permutation(len(x)),
+            mini_batch_size=protocol.mini_batch_size,
+            eta=protocol.eta,
+            lmbda=protocol.lmbda,
+        )
+        trained = time.perf_counter()
+        row = {
+            "architecture": architecture,
+            "seed": seed,
+            "epoch": epoch,
+            "val_accuracy": accuracy(net, x_val, labels_val),
+            "val_cost": total_cost(net, x_val, y_val, protocol.lmbda),
+            "train_cost": total_cost(net, x, y, protocol.lmbda),
+            "seconds": trained - started,
+        }
+        check_finite(
+            net,
+            {"val_cost": row["val_cost"], "train_cost": row["train_cost"]},
+            architecture,
+            seed,
+            epoch,
+            protocol.eta,
+        )
+        speeds += speed_rows(
+            "A",
+            architecture,
+            seed,
+            epoch,
+            hidden_layer_speeds(mean_bias_gradients(net, x_probe, y_probe)),
+        )
+        epoch_rows.append(row)
+        log.info(
+            "%s seed %d epoch %d/%d: validation accuracy %.2f %%, validation cost %.4f, "
+            "training cost %.4f (%.2f s training, %.2f s evaluation)",
+            architecture,
+            seed,
+            epoch,
+            protocol.epochs,
+            100 * row["val_accuracy"],
+            row["val_cost"],
+            row["train_cost"],
+            row["seconds"],
+            time.perf_counter() - trained,
+        )
+    test = accuracy(net, data["test_images"], data["test_labels"])
+    log.info("%s seed %d: test accuracy %.2f %%", architecture, seed, 100 * test)
+    test_table = pd.DataFrame(
+        {"architecture": [architecture], "seed": [seed], "test_accuracy": [test]}
+    )
+    return AccuracyRun(pd.DataFrame(epoch_rows), pd.DataFrame(speeds), test_table)
+
+
+def run_speed_protocol(
+    architecture: str, seed: int, data: dict[str, np.ndarray], protocol: Protocol
+) -> SpeedRun:
+    """Train one network by protocol B, recording ``||dC/db^l||`` at epochs 0 .. E.
+
+    Epoch ``e`` holds the gradient before the ``(e+1)``-th update, so epoch 0 is the
+    network at initialisation and epoch E the trained one. With full batches
+    (``mini_batch_size >= training_size``) the measured gradient is the update's own,
+    so each epoch costs one backward pass.
+    """
+    rng = np.random.default_rng(seed)
+    net = initialise(parse_architecture(architecture), rng)
+    x = data["train_images"][: protocol.training_size]
+    y = one_hot(data["train_labels"][: protocol.training_size])
+    n = len(x)
+    full_batch = protocol.mini_batch_size >= n
+
+    speeds: list[dict] = []
+    for epoch in range(protocol.epochs + 1):
+        grads_w, grads_b = backprop(net, x, y)
+        mean_grads_b = [g / n for g in grads_b]
+        layer_speeds = hidden_layer_speeds(mean_grads_b)
+        check_finite(net, {"gradient": sum(layer_speeds)}, architecture, seed, epoch, protocol.eta)
+        if epoch == 0:
+            gradient_at_init = pd.DataFrame(
+                {
+                    "architecture": architecture,
+                    "seed": seed,
+                    "layer": layer,
+                    "neuron": neuron,
+                    "grad_bias": value,
+                }
+                for layer, g in enumerate(mean_grads_b[:-1], start=1)
+                for neuron, value in enumerate(g)
+            )
+        speeds += speed_rows("B", architecture, seed, epoch, layer_speeds)
+        if epoch % 100 == 0:
+            log.info(
+                "%s seed %d epoch %d/%d: speed of learning per hidden layer %s",
+                architecture,
+                seed,
+                epoch,
+                protocol.epochs,
+                " ".join(f"{v:.3g}" for v in layer_speeds),
+            )
+        if epoch == protocol.epochs:
+            break
+        if full_batch:
+            apply_update(
+                net, grads_w, grads_b, batch_size=n, eta=protocol.eta, lmbda=protocol.lmbda, n=n
+            )
+        else:
+            sgd_epoch(
+                net,
+                x,
+                y,
+                rng.permutation(n),
+                mini_batch_size=protocol.mini_batch_size,
+                eta=protocol.eta,
+                lmbda=protocol.lmbda,
+            )
+    return SpeedRun(pd.DataFrame(speeds), gradient_at_init)

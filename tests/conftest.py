@@ -1,0 +1,106 @@
+"""Shared fixtures: a tiny MNIST-shaped data set and a workflow directory that uses it."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from idx_fixtures import checksum, write_mnist_like
+from vanishing_gradient.mnist import MNIST_FILES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def tiny_mnist(directory: Path, train: int = 260, test: int = 60, seed: int = 0) -> dict:
+    """Write the four IDX .gz files of a small learnable MNIST look-alike (noisy digit
+    templates) to ``directory``; return the config entries (bytes, sha256) for them."""
+    rng = np.random.default_rng(seed)
+    templates = (rng.random((10, 28, 28)) < 0.2) * 200
+
+    def draw(n):
+        labels = np.arange(n, dtype=np.uint8) % 10
+        noise = rng.integers(0, 40, size=(n, 28, 28))
+        return np.clip(templates[labels] + noise, 0, 255).astype(np.uint8), labels
+
+    arrays = dict(zip(MNIST_FILES, (*draw(train), *draw(test)), strict=True))
+    paths = write_mnist_like(directory, arrays)
+    return {name: dict(zip(("bytes", "sha256"), checksum(path))) for name, path in paths.items()}
+
+
+def tiny_config(mnist_dir: Path, files: dict) -> dict:
+    """The project's config.yaml shrunk to seconds: small networks, two seeds, few epochs."""
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    config["data"].update(
+        mirrors=["http://127.0.0.1:9/"],
+        offline_dir=str(mnist_dir),
+        timeout_seconds=1,
+        retries=0,
+        validation_size=60,
+        files=files,
+    )
+    config["architectures"] = ["784-6-10", "784-6-6-10", "784-6-6-6-10"]
+    config["seeds"] = [1, 2]
+    config["accuracy"].update(
+        training_size=200, epochs=3, mini_batch_size=10, eta=1.0, probe_size=50
+    )
+    config["speed"].update(training_size=100, epochs=8, mini_batch_size=100)
+    config["figures"].update(bars_architecture="784-6-6-10", neurons_shown=4, dpi=60)
+    return config
+
+
+def snakemake(
+    workdir: Path, *args: str, check: bool = True, mnist_dir: str | None = None
+) -> subprocess.CompletedProcess:
+    """Run the project's workflow in ``workdir`` (its config.yaml), as a user would;
+    MNIST_DIR is set to ``mnist_dir`` (unset when None)."""
+    env = {k: v for k, v in os.environ.items() if k != "MNIST_DIR"}
+    if mnist_dir:
+        env["MNIST_DIR"] = mnist_dir
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(ROOT / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--cores",
+        "2",
+        *args,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    if check and done.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+def write_config(workdir: Path, config: dict) -> None:
+    (workdir / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+@pytest.fixture(scope="session")
+def tiny_data(tmp_path_factory) -> tuple[Path, dict]:
+    directory = tmp_path_factory.mktemp("mnist")
+    return directory, tiny_mnist(directory)
+
+
+@pytest.fixture(scope="session")
+def finished_workflow(tmp_path_factory, tiny_data) -> Path:
+    """A workflow directory in which the whole tiny workflow has run once."""
+    workdir = tmp_path_factory.mktemp("workflow")
+    write_config(workdir, tiny_config(*tiny_data))
+    snakemake(workdir)
+    return workdir
+
+
+@pytest.fixture
+def workflow_copy(tmp_path, finished_workflow) -> Path:
+    """A private copy of the finished workflow, to change and rerun."""
+    copy = tmp_path / "workflow"
+    shutil.copytree(finished_workflow, copy, symlinks=True)
+    return copy

@@ -1,0 +1,202 @@
+"""Figures: panel counts, scales, book markers and bar containers on small synthetic tables."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
+
+from vanishing_gradient import plots
+
+ARCHITECTURES = ["784-30-10", "784-30-30-10", "784-30-30-30-10"]
+SEEDS = [0, 1, 2]
+BOOK_SPEED = {"784-30-30-10": (0.07, 0.31), "784-30-30-30-10": (0.012, 0.060, 0.283)}
+
+
+def _depth(architecture: str) -> int:
+    return architecture.count("-") - 1
+
+
+def _speed_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """speed_summary for protocols A and B (epochs 0..5) and speed_at_init with book values."""
+    summary, init = [], []
+    for architecture in ARCHITECTURES:
+        for layer in range(1, _depth(architecture) + 1):
+            median = 0.01 * 4.0**layer * np.linspace(1.0, 0.5, 6)
+            for protocol in ("A", "B"):
+                summary.append(
+                    pd.DataFrame(
+                        {
+                            "protocol": protocol,
+                            "architecture": architecture,
+                            "hidden_layers": _depth(architecture),
+                            "layer": layer,
+                            "epoch": np.arange(6),
+                            "n_seeds": len(SEEDS),
+                            "median": median,
+                            "mean": median,
+                            "std": 0.1 * median,
+                            "q10": 0.8 * median,
+                            "q90": 1.2 * median,
+                        }
+                    )
+                )
+            book = BOOK_SPEED.get(architecture, (np.nan,))[layer - 1]
+            init.append(
+                {
+                    "architecture": architecture,
+                    "hidden_layers": _depth(architecture),
+                    "layer": layer,
+                    "n_seeds": len(SEEDS),
+                    "mean": median[0],
+                    "std": 0.0,
+                    "min": median[0],
+                    "max": median[0],
+                    "book_grad_norm": book,
+                }
+            )
+    return pd.concat(summary, ignore_index=True), pd.DataFrame(init)
+
+
+def _gradient_table() -> pd.DataFrame:
+    """gradient_at_init_summary for 784-30-30-10: 2 hidden layers x 10 neurons."""
+    rows = [
+        {
+            "architecture": "784-30-30-10",
+            "layer": layer,
+            "neuron": j,
+            "n_seeds": len(SEEDS),
+            "mean": 0.01 * layer * (j - 4),
+            "std": 0.002,
+            "min": 0.01 * layer * (j - 4) - 0.003,
+            "max": 0.01 * layer * (j - 4) + 0.003,
+        }
+        for layer in (1, 2)
+        for j in range(10)
+    ]
+    return pd.DataFrame(rows)
+
+
+def _accuracy_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """accuracy_by_epoch (4 epochs), accuracy_by_run and accuracy_summary for ARCHITECTURES x SEEDS."""
+    rng = np.random.default_rng(0)
+    by_epoch = pd.DataFrame(
+        [
+            {
+                "architecture": a,
+                "seed": s,
+                "epoch": e,
+                "val_accuracy": 0.9 + 0.015 * e + rng.normal(0, 0.002),
+                "val_cost": 0.0,
+                "train_cost": 0.0,
+                "seconds": 1.0,
+            }
+            for a in ARCHITECTURES
+            for s in SEEDS
+            for e in range(1, 5)
+        ]
+    )
+    by_run = (
+        by_epoch[by_epoch["epoch"] == 4]
+        .rename(columns={"val_accuracy": "final_val_accuracy"})
+        .assign(hidden_layers=lambda t: t["architecture"].map(_depth))
+    )
+    summary = (
+        by_run.groupby(["architecture", "hidden_layers"])["final_val_accuracy"]
+        .agg(n_seeds="count", val_accuracy_mean="mean", val_accuracy_std="std")
+        .reset_index()
+        .assign(epochs=4, book_val_accuracy=[0.9648, 0.9690, np.nan])
+    )
+    return by_epoch, by_run, summary
+
+
+def _renders(fig: Figure, tmp_path, name: str) -> None:
+    path = tmp_path / f"{name}.png"
+    fig.savefig(path)
+    assert path.stat().st_size > 1000
+
+
+def test_sigmoid_derivative_peaks_at_a_quarter(tmp_path):
+    fig = plots.sigmoid_derivative_figure()
+    (ax,) = fig.axes
+    curve = ax.get_lines()[0]
+    assert curve.get_ydata().max() == pytest.approx(0.25)
+    assert curve.get_xdata()[curve.get_ydata().argmax()] == pytest.approx(0.0)
+    assert any("1/4" in text.get_text() for text in ax.texts)
+    _renders(fig, tmp_path, "sigmoid")
+
+
+def test_gradient_bars_one_container_per_layer(tmp_path):
+    fig = plots.gradient_bars_figure(_gradient_table(), "784-30-30-10", neurons=6)
+    (ax,) = fig.axes
+    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+    assert len(bars) == 2
+    assert [len(c.patches) for c in bars] == [6, 6]
+    assert bars[1].patches[0].get_height() == pytest.approx(0.02 * (0 - 4))
+    assert "3 seeds" in ax.get_legend().get_title().get_text()
+    _renders(fig, tmp_path, "bars")
+
+
+def test_gradient_bars_unknown_architecture_names_available():
+    with pytest.raises(ValueError, match=r"784-30-30-30-10.*784-30-30-10"):
+        plots.gradient_bars_figure(_gradient_table(), "784-30-30-30-10")
+
+
+ALL_BOOK_SPEEDS = sorted(v for values in BOOK_SPEED.values() for v in values)
+
+
+@pytest.mark.parametrize("protocol, book_speeds", [("B", ALL_BOOK_SPEEDS), ("A", [])])
+def test_speed_of_learning_panels(tmp_path, protocol, book_speeds):
+    summary, init = _speed_tables()
+    fig = plots.speed_of_learning_figure(summary, init, protocol=protocol)
+    assert [ax.get_title() for ax in fig.axes] == ["784-30-30-10", "784-30-30-30-10"]
+    assert all(ax.get_yscale() == "log" for ax in fig.axes)
+    book = [
+        line for ax in fig.axes for line in ax.get_lines() if line.get_label() == "book, epoch 0"
+    ]
+    assert sorted(y for line in book for y in line.get_ydata()) == pytest.approx(book_speeds)
+    assert all(x == 0 for line in book for x in line.get_xdata())
+    medians = [
+        line
+        for ax in fig.axes
+        for line in ax.get_lines()
+        if line.get_label().startswith("hidden layer")
+    ]
+    assert len(medians) == 2 + 3
+    assert f"{len(SEEDS)} seeds" in fig.get_suptitle()
+    _renders(fig, tmp_path, f"speed_{protocol}")
+
+
+def test_speed_of_learning_unknown_protocol():
+    summary, init = _speed_tables()
+    with pytest.raises(ValueError, match="protocol 'C'"):
+        plots.speed_of_learning_figure(summary, init, protocol="C")
+
+
+def test_accuracy_vs_depth_in_percent_with_book(tmp_path):
+    _, by_run, summary = _accuracy_tables()
+    fig = plots.accuracy_vs_depth_figure(by_run, summary)
+    (ax,) = fig.axes
+    seeds = ax.collections[0].get_offsets()
+    assert len(seeds) == len(ARCHITECTURES) * len(SEEDS)
+    assert np.allclose(np.sort(seeds[:, 1]), np.sort(100 * by_run["final_val_accuracy"]))
+    book = [line for line in ax.get_lines() if line.get_label() == "book (one run)"]
+    assert len(book) == 1 and list(book[0].get_ydata()) == pytest.approx([96.48, 96.90])
+    assert f"{len(SEEDS)} seeds" in ax.get_title()
+    _renders(fig, tmp_path, "depth")
+
+
+def test_accuracy_vs_epoch_one_line_and_band_per_architecture(tmp_path):
+    by_epoch, _, _ = _accuracy_tables()
+    fig = plots.accuracy_vs_epoch_figure(by_epoch)
+    (ax,) = fig.axes
+    assert [line.get_label() for line in ax.get_lines()] == ARCHITECTURES
+    assert len(ax.collections) == len(ARCHITECTURES)
+    first = (
+        by_epoch[by_epoch["architecture"] == ARCHITECTURES[0]]
+        .groupby("epoch")["val_accuracy"]
+        .mean()
+    )
+    assert np.allclose(ax.get_lines()[0].get_ydata(), 100 * first.to_numpy())
+    assert f"{len(SEEDS)} seeds" in ax.get_title()
+    _renders(fig, tmp_path, "epoch")

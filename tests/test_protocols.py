@@ -1,0 +1,114 @@
+"""Protocols A and B on small synthetic data: contracts, reproducibility, divergence."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vanishing_gradient.network import initialise, mean_bias_gradients, one_hot, parse_architecture
+from vanishing_gradient.protocols import (
+    Protocol,
+    TrainingDiverged,
+    run_accuracy_protocol,
+    run_speed_protocol,
+)
+from vanishing_gradient.reference import reference_sgd_epoch
+
+ARCH = "784-8-6-10"
+
+
+@pytest.fixture(scope="module")
+def data():
+    """Digits drawn as noisy class templates, so a network can learn them."""
+    rng = np.random.default_rng(0)
+    templates = rng.random((10, 784)) < 0.2
+
+    def draw(n):
+        labels = rng.integers(0, 10, size=n).astype(np.uint8)
+        noise = rng.random((n, 784)) < 0.05
+        return (np.logical_xor(templates[labels], noise) * 0.9).astype(np.float32), labels
+
+    train, train_labels = draw(300)
+    val, val_labels = draw(100)
+    test, test_labels = draw(100)
+    return {
+        "train_images": train,
+        "train_labels": train_labels,
+        "validation_images": val,
+        "validation_labels": val_labels,
+        "test_images": test,
+        "test_labels": test_labels,
+    }
+
+
+A = Protocol(training_size=300, epochs=4, mini_batch_size=10, eta=2.0, lmbda=1.0)
+B = Protocol(training_size=100, epochs=6, mini_batch_size=100, eta=0.1, lmbda=5.0)
+
+
+def test_accuracy_protocol_records_every_epoch(data):
+    run = run_accuracy_protocol(ARCH, 3, data, A, probe_size=50)
+    assert list(run.epochs.columns) == [
+        "architecture",
+        "seed",
+        "epoch",
+        "val_accuracy",
+        "val_cost",
+        "train_cost",
+        "seconds",
+    ]
+    assert run.epochs["epoch"].tolist() == [1, 2, 3, 4]
+    assert run.epochs["val_accuracy"].between(0, 1).all()
+    assert run.epochs["val_accuracy"].iloc[-1] > 0.5, "the network should learn the templates"
+    assert run.epochs["train_cost"].iloc[-1] < run.epochs["train_cost"].iloc[0]
+    assert list(run.speed.columns) == [
+        "protocol",
+        "architecture",
+        "seed",
+        "epoch",
+        "layer",
+        "grad_norm",
+    ]
+    assert sorted(run.speed["epoch"].unique()) == [0, 1, 2, 3, 4]
+    assert sorted(run.speed["layer"].unique()) == [1, 2]
+    assert (run.speed["protocol"] == "A").all()
+    assert run.test["test_accuracy"].iloc[0] > 0.5
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers(data):
+    first = run_accuracy_protocol(ARCH, 3, data, A, probe_size=50)
+    again = run_accuracy_protocol(ARCH, 3, data, A, probe_size=50)
+    other = run_accuracy_protocol(ARCH, 4, data, A, probe_size=50)
+    columns = ["val_accuracy", "val_cost", "train_cost"]
+    pd.testing.assert_frame_equal(first.epochs[columns], again.epochs[columns])
+    pd.testing.assert_frame_equal(first.speed, again.speed)
+    assert not np.allclose(first.epochs["val_cost"], other.epochs["val_cost"])
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_divergence_names_the_run_and_epoch(data):
+    huge = Protocol(training_size=300, epochs=3, mini_batch_size=10, eta=1e308, lmbda=0.0)
+    with pytest.raises(TrainingDiverged, match=r"784-8-6-10 seed 3 diverged in epoch 1.*eta"):
+        run_accuracy_protocol(ARCH, 3, data, huge, probe_size=50)
+
+
+def test_speed_protocol_matches_plain_gradient_descent(data):
+    run = run_speed_protocol(ARCH, 5, data, B)
+    net = initialise(parse_architecture(ARCH), np.random.default_rng(5))
+    x = data["train_images"][:100]
+    y = one_hot(data["train_labels"][:100])
+    for epoch in range(B.epochs + 1):
+        expected = [np.linalg.norm(g) for g in mean_bias_gradients(net, x, y)[:-1]]
+        got = run.speed[run.speed["epoch"] == epoch].sort_values("layer")["grad_norm"].to_numpy()
+        assert np.allclose(got, expected, rtol=1e-10, atol=0)
+        reference_sgd_epoch(
+            net, x, y, np.arange(100), mini_batch_size=100, eta=B.eta, lmbda=B.lmbda
+        )
+
+
+def test_speed_protocol_records_each_neuron_at_initialisation(data):
+    run = run_speed_protocol(ARCH, 5, data, B)
+    init = run.gradient_at_init
+    assert list(init.columns) == ["architecture", "seed", "layer", "neuron", "grad_bias"]
+    assert len(init) == 8 + 6
+    layer1 = init[init["layer"] == 1]["grad_bias"].to_numpy()
+    first_speed = run.speed.query("epoch == 0 and layer == 1")["grad_norm"].iloc[0]
+    assert np.linalg.norm(layer1) == pytest.approx(first_speed)

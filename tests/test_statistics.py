@@ -1,0 +1,122 @@
+"""Summaries across seeds, checked against hand-computed values."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vanishing_gradient import statistics
+
+
+@pytest.fixture
+def by_epoch():
+    rows = []
+    for arch, finals in {
+        "784-30-10": [0.95, 0.96, 0.97],
+        "784-30-30-10": [0.97, 0.975, 0.98],
+    }.items():
+        for seed, final in enumerate(finals, start=1):
+            for epoch, acc in enumerate([final - 0.02, final + 0.005, final], start=1):
+                rows.append(
+                    {
+                        "architecture": arch,
+                        "seed": seed,
+                        "epoch": epoch,
+                        "val_accuracy": acc,
+                        "val_cost": 0.1,
+                        "train_cost": 0.1,
+                        "seconds": 1.0,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def test_accuracy():
+    return pd.DataFrame(
+        {
+            "architecture": ["784-30-10"] * 3 + ["784-30-30-10"] * 3,
+            "seed": [1, 2, 3] * 2,
+            "test_accuracy": [0.9, 0.91, 0.92, 0.93, 0.94, 0.95],
+        }
+    )
+
+
+def test_accuracy_by_run_final_and_best(by_epoch, test_accuracy):
+    runs = statistics.accuracy_by_run(by_epoch, test_accuracy)
+    first = runs[(runs["architecture"] == "784-30-10") & (runs["seed"] == 1)].iloc[0]
+    assert first["final_val_accuracy"] == pytest.approx(0.95)
+    assert first["best_val_accuracy"] == pytest.approx(0.955)
+    assert first["best_epoch"] == 2
+    assert first["epochs"] == 3
+    assert first["test_accuracy"] == pytest.approx(0.9)
+    assert first["hidden_layers"] == 1
+
+
+def test_accuracy_summary_against_the_book(by_epoch, test_accuracy):
+    summary = statistics.accuracy_summary(statistics.accuracy_by_run(by_epoch, test_accuracy))
+    row = summary.set_index("architecture").loc["784-30-10"]
+    assert row["n_seeds"] == 3
+    assert row["val_accuracy_mean"] == pytest.approx(0.96)
+    assert row["val_accuracy_std"] == pytest.approx(0.01)  # sample std, ddof = 1
+    assert row["book_val_accuracy"] == pytest.approx(0.9648)
+    assert row["difference_from_book"] == pytest.approx(0.96 - 0.9648)
+    assert row["book_in_seed_range"]
+    assert not summary.set_index("architecture").loc[
+        "784-30-30-10", "book_in_seed_range"
+    ]  # 0.969 < 0.97
+    assert summary["architecture"].tolist() == ["784-30-10", "784-30-30-10"]
+
+
+def test_depth_comparison_is_welch(by_epoch, test_accuracy):
+    table = statistics.depth_comparison(statistics.accuracy_by_run(by_epoch, test_accuracy))
+    row = table.iloc[0]
+    a, b = np.array([0.95, 0.96, 0.97]), np.array([0.97, 0.975, 0.98])
+    t = (b.mean() - a.mean()) / np.sqrt(a.var(ddof=1) / 3 + b.var(ddof=1) / 3)
+    assert (row["shallower"], row["deeper"]) == ("784-30-10", "784-30-30-10")
+    assert row["mean_difference"] == pytest.approx(0.015)
+    assert row["welch_t"] == pytest.approx(t)
+    assert 0 < row["p_value"] < 0.2
+
+
+@pytest.fixture
+def speed():
+    rows = []
+    for seed, scale in [(1, 1.0), (2, 2.0)]:
+        for epoch in range(3):
+            for layer, base in enumerate([0.003, 0.017, 0.07, 0.285], start=1):
+                rows.append(
+                    {
+                        "protocol": "B",
+                        "architecture": "784-30-30-30-30-10",
+                        "seed": seed,
+                        "epoch": epoch,
+                        "layer": layer,
+                        "grad_norm": base * scale * (epoch + 1) ** (layer - 1),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def test_speed_at_init_carries_the_book(speed):
+    table = statistics.speed_at_init(speed)
+    assert table["layer"].tolist() == [1, 2, 3, 4]
+    assert table["book_grad_norm"].tolist() == [0.003, 0.017, 0.070, 0.285]
+    assert table.loc[0, "mean"] == pytest.approx(0.0045)
+    assert table.loc[0, "n_seeds"] == 2
+
+
+def test_speed_ratio_at_initialisation_and_over_training(speed):
+    table = statistics.speed_ratio(speed).set_index("phase")
+    assert table.loc["initialisation", "mean"] == pytest.approx(95.0)
+    assert table.loc["initialisation", "book_ratio"] == pytest.approx(0.285 / 0.003)
+    # per seed, ratio at epoch e is 95 (e+1)^3: median of epochs 1, 2 is 95 (8 + 27) / 2
+    assert table.loc["training", "mean"] == pytest.approx(95 * 17.5)
+    assert np.isnan(table.loc["training", "book_ratio"])
+
+
+def test_speed_summary_quantiles(speed):
+    table = statistics.speed_summary(speed)
+    row = table[(table["layer"] == 1) & (table["epoch"] == 0)].iloc[0]
+    assert row["median"] == pytest.approx(0.0045)
+    assert row["q10"] == pytest.approx(0.003 + 0.1 * 0.003)
+    assert row["q90"] == pytest.approx(0.003 + 0.9 * 0.003)

@@ -1,0 +1,64 @@
+# Tidy tables across runs: the per-run CSVs concatenated, and their summaries across seeds.
+
+
+rule aggregate_accuracy:
+    input:
+        epochs=accuracy_runs("epochs"),
+        test=accuracy_runs("test"),
+    output:
+        by_epoch=report(
+            "results/tables/accuracy_by_epoch.csv",
+            caption="../report/accuracy_by_epoch.rst",
+            category="Tables",
+        ),
+        by_run="results/tables/accuracy_by_run.csv",
+        summary=report(
+            "results/tables/accuracy_summary.csv",
+            caption="../report/accuracy_summary.rst",
+            category="Tables",
+        ),
+        depth_comparison=report(
+            "results/tables/depth_comparison.csv",
+            caption="../report/depth_comparison.rst",
+            category="Tables",
+        ),
+    log:
+        "logs/aggregate_accuracy/tables.log",
+    resources:
+        mem_mb=500,
+        runtime="5m",
+    script:
+        "../../scripts/aggregate_accuracy.py"
+
+
+rule aggregate_speed:
+    input:
+        accuracy_speed=accuracy_runs("speed"),
+        speed=speed_runs("speed"),
+        gradient_at_init=speed_runs("gradient_at_init"),
+    output:
+        speed=report(
+            "results/tables/speed_of_learning.csv",
+            caption="../report/speed_of_learning_table.rst",
+            category="Tables",
+        ),
+        summary="results/tables/speed_summary.csv",
+        at_init=report(
+            "results/tables/speed_at_init.csv",
+            caption="../report/speed_at_init.rst",
+            category="Tables",
+        ),
+        ratio=report(
+            "results/tables/speed_ratio.csv",
+            caption="../report/speed_ratio.rst",
+            category="Tables",
+        ),
+        gradient_at_init="results/tables/gradient_at_init.csv",
+        gradient_at_init_summary="results/tables/gradient_at_init_summary.csv",
+    log:
+        "logs/aggregate_speed/tables.log",
+    resources:
+        mem_mb=1000,
+        runtime="5m",
+    script:
+        "../../scripts/aggregate_speed.py"

@@ -1,0 +1,33 @@
+# The report: results/report.md and its HTML rendering, built from the tables.
+
+REPORT_FIGURES = [
+    "sigmoid_derivative",
+    "gradient_bars",
+    "speed_of_learning_B",
+    "speed_of_learning_A",
+    "accuracy_vs_depth",
+    "accuracy_vs_epoch",
+]
+
+
+rule write_report:
+    input:
+        accuracy_summary="results/tables/accuracy_summary.csv",
+        accuracy_by_run="results/tables/accuracy_by_run.csv",
+        depth_comparison="results/tables/depth_comparison.csv",
+        speed_at_init="results/tables/speed_at_init.csv",
+        speed_ratio="results/tables/speed_ratio.csv",
+        figures=expand("results/figures/{figure}.png", figure=REPORT_FIGURES),
+    output:
+        markdown="results/report.md",
+        html="results/report.html",
+    log:
+        "logs/write_report/report.log",
+    resources:
+        mem_mb=500,
+        runtime="5m",
+    params:
+        figures=REPORT_FIGURES,
+        config=config,
+    script:
+        "../../scripts/write_report.py"

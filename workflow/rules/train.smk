@@ -1,0 +1,39 @@
+# Training: protocol A (accuracy) and protocol B (speed of learning), one job per run.
+
+
+rule train_for_accuracy:
+    input:
+        "results/data/mnist.npz",
+    output:
+        epochs="results/accuracy/{architecture}/seed{seed}.epochs.csv",
+        speed="results/accuracy/{architecture}/seed{seed}.speed.csv",
+        test="results/accuracy/{architecture}/seed{seed}.test.csv",
+    log:
+        "logs/train_for_accuracy/{architecture}/seed{seed}.log",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime="60m",
+    params:
+        protocol=protocol_params("accuracy"),
+        probe_size=config["accuracy"]["probe_size"],
+    script:
+        "../../scripts/train_for_accuracy.py"
+
+
+rule train_for_speed:
+    input:
+        "results/data/mnist.npz",
+    output:
+        speed="results/speed/{architecture}/seed{seed}.speed.csv",
+        gradient_at_init="results/speed/{architecture}/seed{seed}.gradient_at_init.csv",
+    log:
+        "logs/train_for_speed/{architecture}/seed{seed}.log",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime="30m",
+    params:
+        protocol=protocol_params("speed"),
+    script:
+        "../../scripts/train_for_speed.py"
