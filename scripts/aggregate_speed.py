@@ -16,6 +16,3 @@ statistics.speed_summary(speed).to_csv(snakemake.output.summary, index=False)
 statistics.speed_at_init(speed).to_csv(snakemake.output.at_init, index=False)
 statistics.speed_ratio(speed).to_csv(snakemake.output.ratio, index=False)
 gradient_at_init.to_csv(snakemake.output.gradient_at_init, index=False)
-statistics.gradient_at_init_summary(gradient_at_init).to_csv(
-    snakemake.output.gradient_at_init_summary, index=False
-)

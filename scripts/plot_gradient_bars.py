@@ -11,5 +11,6 @@ figure = gradient_bars_figure(
     pd.read_csv(snakemake.input[0]),
     architecture=snakemake.params.architecture,
     neurons=snakemake.params.neurons,
+    seed=snakemake.params.seed,
 )
 save_figure(figure, snakemake.output, dpi=snakemake.params.dpi)

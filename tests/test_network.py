@@ -7,6 +7,7 @@ from vanishing_gradient.network import (
     Network,
     backprop,
     cross_entropy,
+    evaluate,
     forward,
     initialise,
     mean_bias_gradients,
@@ -14,7 +15,6 @@ from vanishing_gradient.network import (
     output_logits,
     parse_architecture,
     sigmoid_prime,
-    total_cost,
 )
 from vanishing_gradient.reference import example_gradients, reference_sgd_epoch
 from vanishing_gradient.sgd import sgd_epoch
@@ -130,9 +130,13 @@ def test_sgd_epoch_equals_reference_update(batch):
     assert not np.allclose(ours.weights[0], net.weights[0]), "the epoch changed nothing"
 
 
-def test_total_cost_adds_the_l2_term(batch):
+def test_evaluate_gives_accuracy_and_the_book_total_cost(batch):
     net, x, y = batch
+    labels = np.argmax(y, axis=1)
     l2 = sum(np.sum(w**2) for w in net.weights)
-    assert total_cost(net, x, y, lmbda=2.0) - total_cost(net, x, y, lmbda=0.0) == pytest.approx(
-        l2 / len(x)
-    )
+    accuracy, cost = evaluate(net, x, labels, lmbda=2.0)
+    _, cost_without_l2 = evaluate(net, x, labels, lmbda=0.0)
+    assert cost - cost_without_l2 == pytest.approx(l2 / len(x))
+    assert cost_without_l2 == pytest.approx(cross_entropy(output_logits(net, x), y))
+    predicted = np.argmax(forward(net, x)[-1], axis=1)
+    assert accuracy == pytest.approx(np.mean(predicted == labels))

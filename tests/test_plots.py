@@ -59,18 +59,16 @@ def _speed_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _gradient_table() -> pd.DataFrame:
-    """gradient_at_init_summary for 784-30-30-10: 2 hidden layers x 10 neurons."""
+    """gradient_at_init for 784-30-30-10: every seed x 2 hidden layers x 10 neurons."""
     rows = [
         {
             "architecture": "784-30-30-10",
+            "seed": seed,
             "layer": layer,
             "neuron": j,
-            "n_seeds": len(SEEDS),
-            "mean": 0.01 * layer * (j - 4),
-            "std": 0.002,
-            "min": 0.01 * layer * (j - 4) - 0.003,
-            "max": 0.01 * layer * (j - 4) + 0.003,
+            "grad_bias": 0.01 * layer * (j - 4) * seed,
         }
+        for seed in SEEDS
         for layer in (1, 2)
         for j in range(10)
     ]
@@ -126,20 +124,27 @@ def test_sigmoid_derivative_peaks_at_a_quarter(tmp_path):
     _renders(fig, tmp_path, "sigmoid")
 
 
-def test_gradient_bars_one_container_per_layer(tmp_path):
-    fig = plots.gradient_bars_figure(_gradient_table(), "784-30-30-10", neurons=6)
-    (ax,) = fig.axes
-    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+def test_gradient_bars_show_one_seed_and_every_seed(tmp_path):
+    fig = plots.gradient_bars_figure(_gradient_table(), "784-30-30-10", neurons=6, seed=2)
+    bars_ax, spread_ax = fig.axes
+    bars = [c for c in bars_ax.containers if isinstance(c, BarContainer)]
     assert len(bars) == 2
     assert [len(c.patches) for c in bars] == [6, 6]
-    assert bars[1].patches[0].get_height() == pytest.approx(0.02 * (0 - 4))
-    assert "3 seeds" in ax.get_legend().get_title().get_text()
+    assert bars[1].patches[0].get_height() == pytest.approx(0.02 * (0 - 4) * 2)
+    assert "seed 2" in bars_ax.get_title()
+    points = [line for line in spread_ax.get_lines() if line.get_marker() == "o"]
+    assert len(points) == len(SEEDS) * 2
+    expected = np.sqrt(np.mean((0.02 * (np.arange(10) - 4) * max(SEEDS)) ** 2))
+    assert max(p.get_ydata()[0] for p in points) == pytest.approx(expected)
+    assert f"{len(SEEDS)} seeds" in spread_ax.get_title()
     _renders(fig, tmp_path, "bars")
 
 
-def test_gradient_bars_unknown_architecture_names_available():
+def test_gradient_bars_unknown_architecture_or_seed_names_available():
     with pytest.raises(ValueError, match=r"784-30-30-30-10.*784-30-30-10"):
         plots.gradient_bars_figure(_gradient_table(), "784-30-30-30-10")
+    with pytest.raises(ValueError, match=r"seed 99"):
+        plots.gradient_bars_figure(_gradient_table(), "784-30-30-10", seed=99)
 
 
 ALL_BOOK_SPEEDS = sorted(v for values in BOOK_SPEED.values() for v in values)

@@ -120,16 +120,19 @@ def cross_entropy(z_out: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(np.sum(np.logaddexp(0.0, z_out) - y * z_out, axis=1)))
 
 
-def total_cost(net: Network, x: np.ndarray, y: np.ndarray, lmbda: float) -> float:
-    """The book's ``total_cost``: mean cross-entropy over the ``n`` rows of ``x`` plus
-    the L2 term ``(lmbda / 2n) sum_l ||W^l||_F^2``."""
+def evaluate(net: Network, x: np.ndarray, labels: np.ndarray, lmbda: float) -> tuple[float, float]:
+    """``(accuracy, total cost)`` of the rows ``x`` whose digits are ``labels``, from one
+    forward pass.
+
+    Accuracy is the fraction of rows whose largest output is the true digit; the total
+    cost is the book's ``total_cost``: the mean cross-entropy over the ``n`` rows plus the
+    L2 term ``(lmbda / 2n) sum_l ||W^l||_F^2``.
+    """
+    z_out = output_logits(net, x)
+    correct = float(np.mean(np.argmax(z_out, axis=1) == labels))
     l2 = sum(float(np.sum(w * w)) for w in net.weights)
-    return cross_entropy(output_logits(net, x), y) + 0.5 * lmbda / len(x) * l2
-
-
-def accuracy(net: Network, x: np.ndarray, labels: np.ndarray) -> float:
-    """Fraction of rows whose largest output is the true digit."""
-    return float(np.mean(np.argmax(output_logits(net, x), axis=1) == labels))
+    cost = cross_entropy(z_out, one_hot(labels, z_out.shape[1])) + 0.5 * lmbda / len(x) * l2
+    return correct, cost
 
 
 def backprop(

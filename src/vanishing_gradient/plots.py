@@ -65,50 +65,67 @@ def sigmoid_derivative_figure() -> Figure:
 
 
 def gradient_bars_figure(
-    gradient_at_init_summary: pd.DataFrame, architecture: str = "784-30-30-10", neurons: int = 6
+    gradient_at_init: pd.DataFrame,
+    architecture: str = "784-30-30-10",
+    neurons: int = 6,
+    seed: int = 1,
 ) -> Figure:
-    """Averaged dC/db_j^l = (1/n) sum_x delta_j^l(x) at initialisation for neurons j < ``neurons``
-    of every hidden layer l of ``architecture``: bars are the mean over seeds, whiskers the
-    seed minimum to maximum; bars grouped by neuron, one colour (and one bar container) per layer.
+    """The book's bars, and how they vary across seeds.
+
+    Left: averaged ``dC/db_j^l = (1/n) sum_x delta_j^l(x)`` at initialisation for the first
+    ``neurons`` neurons of every hidden layer ``l`` of one run (``seed``): bars grouped by
+    neuron, one colour (one bar container) per layer. Neurons of different seeds are
+    unrelated, so their signed values are never averaged. Right: per seed, the root mean
+    square over all neurons of each layer, ``||dC/db^l|| / sqrt(n_l)``, one point per seed.
     """
-    available = sorted(set(gradient_at_init_summary["architecture"]))
+    available = sorted(set(gradient_at_init["architecture"]))
     if architecture not in available:
         raise ValueError(
-            f"architecture {architecture!r} is not in gradient_at_init_summary; available: {available}"
+            f"architecture {architecture!r} is not in the gradient_at_init table; available: {available}"
         )
-    rows = gradient_at_init_summary[
-        (gradient_at_init_summary["architecture"] == architecture)
-        & (gradient_at_init_summary["neuron"] < neurons)
-    ]
-    layers = sorted(rows["layer"].unique())
+    runs = gradient_at_init[gradient_at_init["architecture"] == architecture]
+    if seed not in set(runs["seed"]):
+        raise ValueError(
+            f"seed {seed} has no run of {architecture}; seeds: {sorted(set(runs['seed']))}"
+        )
+    shown = runs[(runs["seed"] == seed) & (runs["neuron"] < neurons)]
+    layers = sorted(shown["layer"].unique())
     width = 0.8 / len(layers)
-    fig = Figure(figsize=(7.0, 4.0), layout="constrained")
-    ax = fig.subplots()
+    fig = Figure(figsize=(10.0, 4.0), layout="constrained")
+    bars_ax, spread_ax = fig.subplots(1, 2, width_ratios=[2, 1])
     for i, layer in enumerate(layers):
-        bars = rows[rows["layer"] == layer].sort_values("neuron")
+        bars = shown[shown["layer"] == layer].sort_values("neuron")
         x = bars["neuron"].to_numpy() + (i - (len(layers) - 1) / 2) * width
-        whiskers = [bars["mean"] - bars["min"], bars["max"] - bars["mean"]]
-        ax.bar(
-            x,
-            bars["mean"],
-            width,
-            yerr=whiskers,
-            capsize=3,
-            color=layer_colour(layer),
-            label=f"hidden layer {layer}",
+        bars_ax.bar(
+            x, bars["grad_bias"], width, color=layer_colour(layer), label=f"hidden layer {layer}"
         )
-    ax.axhline(0.0, color="grey", linewidth=0.8)
-    neuron_ids = sorted(rows["neuron"].unique())
-    ax.set_xticks(neuron_ids, [str(j + 1) for j in neuron_ids])
-    ax.set(
+    bars_ax.axhline(0.0, color="grey", linewidth=0.8)
+    neuron_ids = sorted(shown["neuron"].unique())
+    bars_ax.set_xticks(neuron_ids, [str(j + 1) for j in neuron_ids])
+    bars_ax.set(
         xlabel="neuron in its layer (1 = first)",
-        ylabel="averaged dC/db over the training images",
-        title=f"{architecture}: dC/db at initialisation",
+        ylabel="dC/db averaged over the training images",
+        title=f"{architecture} at initialisation, seed {seed}",
     )
-    ax.legend(
-        title=f"bars: mean over {_seeds(rows['n_seeds'])}\nwhiskers: seed min–max",
-        fontsize="small",
-        title_fontsize="small",
+    bars_ax.legend(fontsize="small")
+
+    rms = runs.groupby(["seed", "layer"])["grad_bias"].apply(
+        lambda g: float(np.sqrt(np.mean(g**2)))
+    )
+    for (run_seed, layer), value in rms.items():
+        spread_ax.plot(layer, value, "o", color=layer_colour(layer), alpha=0.8)
+    for run_seed, per_layer in rms.groupby(level="seed"):
+        spread_ax.plot(
+            per_layer.index.get_level_values("layer"),
+            per_layer.to_numpy(),
+            color="grey",
+            linewidth=0.6,
+        )
+    spread_ax.set_xticks(layers, [str(layer) for layer in layers])
+    spread_ax.set(
+        xlabel="hidden layer",
+        ylabel="RMS of dC/db over the layer's neurons",
+        title=f"every seed ({runs['seed'].nunique()} seeds)",
     )
     return fig
 

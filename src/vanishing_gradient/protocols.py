@@ -21,13 +21,12 @@ import pandas as pd
 
 from .network import (
     Network,
-    accuracy,
+    evaluate,
     backprop,
     initialise,
     mean_bias_gradients,
     one_hot,
     parse_architecture,
-    total_cost,
 )
 from .sgd import apply_update, sgd_epoch
 
@@ -109,9 +108,9 @@ def run_accuracy_protocol(
     rng = np.random.default_rng(seed)
     net = initialise(parse_architecture(architecture), rng)
     x = data["train_images"][: protocol.training_size]
-    y = one_hot(data["train_labels"][: protocol.training_size])
+    labels = data["train_labels"][: protocol.training_size]
+    y = one_hot(labels)
     x_val, labels_val = data["validation_images"], data["validation_labels"]
-    y_val = one_hot(labels_val)
     x_probe, y_probe = x[:probe_size], y[:probe_size]
 
     epoch_rows = []
@@ -130,13 +129,15 @@ def run_accuracy_protocol(
             lmbda=protocol.lmbda,
         )
         trained = time.perf_counter()
+        val_accuracy, val_cost = evaluate(net, x_val, labels_val, protocol.lmbda)
+        _, train_cost = evaluate(net, x, labels, protocol.lmbda)
         row = {
             "architecture": architecture,
             "seed": seed,
             "epoch": epoch,
-            "val_accuracy": accuracy(net, x_val, labels_val),
-            "val_cost": total_cost(net, x_val, y_val, protocol.lmbda),
-            "train_cost": total_cost(net, x, y, protocol.lmbda),
+            "val_accuracy": val_accuracy,
+            "val_cost": val_cost,
+            "train_cost": train_cost,
             "seconds": trained - started,
         }
         check_finite(
@@ -168,7 +169,7 @@ def run_accuracy_protocol(
             row["seconds"],
             time.perf_counter() - trained,
         )
-    test = accuracy(net, data["test_images"], data["test_labels"])
+    test, _ = evaluate(net, data["test_images"], data["test_labels"], protocol.lmbda)
     log.info("%s seed %d: test accuracy %.2f %%", architecture, seed, 100 * test)
     test_table = pd.DataFrame(
         {"architecture": [architecture], "seed": [seed], "test_accuracy": [test]}

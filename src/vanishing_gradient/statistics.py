@@ -246,13 +246,3 @@ def speed_ratio(speed: pd.DataFrame) -> pd.DataFrame:
             "book_ratio",
         ]
     ].reset_index(drop=True)
-
-
-def gradient_at_init_summary(gradient_at_init: pd.DataFrame) -> pd.DataFrame:
-    """Per architecture x layer x neuron: the averaged dC/db at initialisation across seeds."""
-    table = (
-        gradient_at_init.groupby(["architecture", "layer", "neuron"])["grad_bias"]
-        .agg(n_seeds="count", mean="mean", std="std", min="min", max="max")
-        .reset_index()
-    )
-    return table

@@ -53,8 +53,11 @@ rule aggregate_speed:
             caption="../report/speed_ratio.rst",
             category="Tables",
         ),
-        gradient_at_init="results/tables/gradient_at_init.csv",
-        gradient_at_init_summary="results/tables/gradient_at_init_summary.csv",
+        gradient_at_init=report(
+            "results/tables/gradient_at_init.csv",
+            caption="../report/gradient_at_init.rst",
+            category="Tables",
+        ),
     log:
         "logs/aggregate_speed/tables.log",
     resources:

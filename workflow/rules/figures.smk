@@ -21,7 +21,7 @@ rule plot_sigmoid_derivative:
 
 rule plot_gradient_bars:
     input:
-        "results/tables/gradient_at_init_summary.csv",
+        "results/tables/gradient_at_init.csv",
     output:
         report(
             figure_files("gradient_bars"),
@@ -37,6 +37,7 @@ rule plot_gradient_bars:
         dpi=config["figures"]["dpi"],
         architecture=config["figures"]["bars_architecture"],
         neurons=config["figures"]["neurons_shown"],
+        seed=config["seeds"][0],
     script:
         "../../scripts/plot_gradient_bars.py"
 
