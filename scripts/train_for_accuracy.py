@@ -11,7 +11,9 @@ run = run_accuracy_protocol(
     load_split(snakemake.input[0]),
     Protocol(**dict(snakemake.params.protocol)),
     probe_size=snakemake.params.probe_size,
+    train_cost_size=snakemake.params.train_cost_size,
 )
 run.epochs.to_csv(snakemake.output.epochs, index=False)
 run.speed.to_csv(snakemake.output.speed, index=False)
+run.saturation.to_csv(snakemake.output.saturation, index=False)
 run.test.to_csv(snakemake.output.test, index=False)

@@ -46,7 +46,7 @@ def tiny_config(mnist_dir: Path, files: dict) -> dict:
     config["architectures"] = ["784-6-10", "784-6-6-10", "784-6-6-6-10"]
     config["seeds"] = [1, 2]
     config["accuracy"].update(
-        training_size=200, epochs=3, mini_batch_size=10, eta=1.0, probe_size=50
+        training_size=200, epochs=3, mini_batch_size=10, eta=1.0, probe_size=50, train_cost_size=100
     )
     config["speed"].update(training_size=100, epochs=8, mini_batch_size=100)
     config["figures"].update(bars_architecture="784-6-6-10", neurons_shown=4, dpi=60)

@@ -9,15 +9,15 @@ from vanishing_gradient.network import (
     cross_entropy,
     evaluate,
     forward,
-    initialise,
     mean_bias_gradients,
     one_hot,
     output_logits,
     parse_architecture,
     sigmoid_prime,
 )
-from vanishing_gradient.reference import example_gradients, reference_sgd_epoch
-from vanishing_gradient.sgd import sgd_epoch
+from vanishing_gradient.initialisers import initialise
+from vanishing_gradient.reference import example_gradients, reference_epoch
+from vanishing_gradient.sgd import Trainer
 
 
 @pytest.fixture
@@ -123,8 +123,8 @@ def test_sgd_epoch_equals_reference_update(batch):
     net, x, y = batch
     order = np.random.default_rng(2).permutation(len(x))
     ours, ref = net.copy(), net.copy()
-    sgd_epoch(ours, x, y, order, mini_batch_size=4, eta=0.5, lmbda=3.0)
-    reference_sgd_epoch(ref, x, y, order, mini_batch_size=4, eta=0.5, lmbda=3.0)
+    Trainer(ours).epoch(x, y, order, mini_batch_size=4, eta=0.5, lmbda=3.0)
+    reference_epoch(ref, x, y, order, mini_batch_size=4, eta=0.5, lmbda=3.0)
     for p, q in zip(ours.weights + ours.biases, ref.weights + ref.biases):
         assert np.max(np.abs(p - q)) < 1e-10
     assert not np.allclose(ours.weights[0], net.weights[0]), "the epoch changed nothing"
@@ -137,6 +137,8 @@ def test_evaluate_gives_accuracy_and_the_book_total_cost(batch):
     accuracy, cost = evaluate(net, x, labels, lmbda=2.0)
     _, cost_without_l2 = evaluate(net, x, labels, lmbda=0.0)
     assert cost - cost_without_l2 == pytest.approx(l2 / len(x))
+    _, cost_of_a_sample = evaluate(net, x, labels, lmbda=2.0, n=4 * len(x))
+    assert cost_of_a_sample - cost_without_l2 == pytest.approx(l2 / (4 * len(x)))
     assert cost_without_l2 == pytest.approx(cross_entropy(output_logits(net, x), y))
     predicted = np.argmax(forward(net, x)[-1], axis=1)
     assert accuracy == pytest.approx(np.mean(predicted == labels))

@@ -85,6 +85,18 @@ def test_output_contract(finished_workflow):
         set(a["architecture"]) == {"784-6-10", "784-6-6-10", "784-6-6-6-10"}
         and a["epoch"].max() == 3
     )
+    saturation = pd.read_csv(tables / "saturation.csv")
+    assert list(saturation.columns) == [
+        "architecture",
+        "seed",
+        "epoch",
+        "layer",
+        "activation_mean",
+        "activation_std",
+        "saturated_fraction",
+    ]
+    assert len(saturation) == 2 * (1 + 2 + 3) * 4  # seeds x hidden layers x epochs 0..3
+    assert saturation["saturated_fraction"].between(0, 1).all()
     summary = pd.read_csv(tables / "accuracy_summary.csv")
     assert summary["n_seeds"].tolist() == [2, 2, 2]
     shallow = summary.set_index("architecture").loc["784-6-10", "val_accuracy_mean"]

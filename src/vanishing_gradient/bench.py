@@ -3,8 +3,8 @@
     python -m vanishing_gradient.bench [--data results/data/mnist.npz] [--reference-rows 5000]
 
 Times, on this machine and in one run: the per-example reference (the book's loop), the
-plain vectorised step (``backprop`` + ``apply_update`` per mini-batch), the trainer used by
-the workflow (``sgd.sgd_epoch``), PyTorch with the same math if it is installed, and a large
+plain vectorised step (one ``backprop`` and one numpy update per mini-batch), the trainer
+used by the workflow (``sgd.Trainer``), PyTorch with the same math if it is installed, and a large
 single-thread GEMM whose rate gives the FLOP bound of an epoch. It prints, per
 architecture, the epoch time, its ratio to the reference and to the bound, and the peak
 memory the epoch allocates. Quote the ratios, not the seconds.
@@ -27,9 +27,10 @@ from collections.abc import Callable  # noqa: E402
 import numpy as np  # noqa: E402
 
 from .mnist import load_split  # noqa: E402
-from .network import backprop, initialise, one_hot, parse_architecture  # noqa: E402
-from .reference import reference_sgd_epoch  # noqa: E402
-from .sgd import apply_update, sgd_epoch  # noqa: E402
+from .initialisers import initialise  # noqa: E402
+from .network import backprop, one_hot, parse_architecture  # noqa: E402
+from .reference import reference_epoch  # noqa: E402
+from .sgd import Trainer  # noqa: E402
 
 ARCHITECTURES = ("784-30-10", "784-30-30-30-30-10")
 ETA, LMBDA, MINI_BATCH = 0.1, 5.0, 10
@@ -60,7 +61,10 @@ def _plain_vectorised_epoch(net, x, y, order) -> None:
     for start in range(0, len(x), MINI_BATCH):
         rows = order[start : start + MINI_BATCH]
         grads_w, grads_b = backprop(net, x[rows], y[rows])
-        apply_update(net, grads_w, grads_b, batch_size=len(rows), eta=ETA, lmbda=LMBDA, n=len(x))
+        for w, b, g_w, g_b in zip(net.weights, net.biases, grads_w, grads_b):
+            w *= 1.0 - ETA * LMBDA / len(x)
+            w -= ETA / len(rows) * g_w
+            b -= ETA / len(rows) * g_b
 
 
 def _torch_epoch():
@@ -141,11 +145,11 @@ def main() -> None:
         net = initialise(sizes, np.random.default_rng(1))
         bound = epoch_flops(sizes, len(x)) / rate
         implementations = {
-            "per-example reference": lambda *a: reference_sgd_epoch(
+            "per-example reference": lambda *a: reference_epoch(
                 *a, mini_batch_size=MINI_BATCH, eta=ETA, lmbda=LMBDA
             ),
             "plain vectorised": _plain_vectorised_epoch,
-            "trainer (sgd_epoch)": lambda *a: sgd_epoch(
+            "trainer (numba)": lambda net, *a: Trainer(net).epoch(
                 *a, mini_batch_size=MINI_BATCH, eta=ETA, lmbda=LMBDA
             ),
             "pytorch": _torch_epoch(),

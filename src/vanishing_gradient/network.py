@@ -1,4 +1,7 @@
-"""A fully connected sigmoid network with the cross-entropy cost (the book's network2).
+"""A fully connected network with the cross-entropy cost (the book's network2).
+
+The book's network is sigmoid throughout; the hidden layers may also use tanh or ReLU
+(``activations.py``), while the output layer stays sigmoid so that costs compare.
 
 Conventions, kept everywhere in this package:
 
@@ -7,7 +10,7 @@ Conventions, kept everywhere in this package:
   ``b[l]`` of shape ``(n_l,)``; in Python they are ``weights[l - 1]``, ``biases[l - 1]``.
 * Forward pass::
 
-      a^0 = x,   z^l = a^{l-1} W^l + b^l,   a^l = sigmoid(z^l)
+      a^0 = x,   z^l = a^{l-1} W^l + b^l,   a^l = phi(z^l) (hidden),   a^L = sigmoid(z^L)
 
 * Cross-entropy cost of one example with one-hot target ``y``::
 
@@ -18,7 +21,7 @@ Conventions, kept everywhere in this package:
 * Backpropagation::
 
       delta^L = a^L - y
-      delta^l = (delta^{l+1} (W^{l+1})^T) * sigmoid'(z^l),   sigmoid' = a (1 - a)
+      delta^l = (delta^{l+1} (W^{l+1})^T) * phi'(z^l),   sigmoid' = a (1 - a)
       dC/dW^l = (a^{l-1})^T delta^l,   dC/db^l = sum over rows of delta^l
 
   summed over the batch.
@@ -29,13 +32,17 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
+from .activations import activate, slope
+
 
 @dataclass
 class Network:
-    """The parameters of a network: ``weights[i]`` is ``W^{i+1}``, ``biases[i]`` is ``b^{i+1}``."""
+    """The parameters of a network: ``weights[i]`` is ``W^{i+1}``, ``biases[i]`` is ``b^{i+1}``;
+    ``activation`` is that of the hidden layers."""
 
     weights: list[np.ndarray]
     biases: list[np.ndarray]
+    activation: str = "sigmoid"
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -44,7 +51,9 @@ class Network:
 
     def copy(self) -> "Network":
         """A deep copy, so training one never changes the other."""
-        return Network([w.copy() for w in self.weights], [b.copy() for b in self.biases])
+        return Network(
+            [w.copy() for w in self.weights], [b.copy() for b in self.biases], self.activation
+        )
 
 
 def parse_architecture(architecture: str) -> tuple[int, ...]:
@@ -58,27 +67,6 @@ def parse_architecture(architecture: str) -> tuple[int, ...]:
             f"architecture {architecture!r} is not a list of layer widths such as '784-30-10'"
         )
     return sizes
-
-
-def initialise(
-    sizes: tuple[int, ...], rng: np.random.Generator, scheme: str = "default"
-) -> Network:
-    """Draw a network's parameters as the book does.
-
-    ``default``: ``W^l ~ N(0, 1) / sqrt(n_{l-1})``, ``b^l ~ N(0, 1)``.
-    ``large``:   ``W^l ~ N(0, 1)``,                  ``b^l ~ N(0, 1)``.
-
-    The weights of every layer are drawn before the biases, layer by layer, so the
-    same generator state always gives the same network.
-    """
-    if scheme not in ("default", "large"):
-        raise ValueError(f"unknown initialisation {scheme!r}: use 'default' or 'large'")
-    weights = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        scale = 1.0 / np.sqrt(n_in) if scheme == "default" else 1.0
-        weights.append(rng.standard_normal((n_in, n_out)) * scale)
-    biases = [rng.standard_normal(n_out) for n_out in sizes[1:]]
-    return Network(weights, biases)
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -95,8 +83,9 @@ def sigmoid_prime(z: np.ndarray) -> np.ndarray:
 def forward(net: Network, x: np.ndarray) -> list[np.ndarray]:
     """Activations ``[a^0, a^1, ..., a^L]`` of a batch ``x`` of shape ``(m, n_0)``."""
     activations = [x]
-    for w, b in zip(net.weights, net.biases):
-        activations.append(expit(activations[-1] @ w + b))
+    for w, b in zip(net.weights[:-1], net.biases[:-1]):
+        activations.append(activate(net.activation, activations[-1] @ w + b))
+    activations.append(expit(activations[-1] @ net.weights[-1] + net.biases[-1]))
     return activations
 
 
@@ -110,7 +99,7 @@ def output_logits(net: Network, x: np.ndarray, chunk_rows: int = 4096) -> np.nda
     for start in range(0, len(x), chunk_rows):
         a = x[start : start + chunk_rows]
         for w, b in zip(net.weights[:-1], net.biases[:-1]):
-            a = expit(a @ w + b)
+            a = activate(net.activation, a @ w + b)
         chunks.append(a @ net.weights[-1] + net.biases[-1])
     return np.concatenate(chunks)
 
@@ -120,18 +109,22 @@ def cross_entropy(z_out: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(np.sum(np.logaddexp(0.0, z_out) - y * z_out, axis=1)))
 
 
-def evaluate(net: Network, x: np.ndarray, labels: np.ndarray, lmbda: float) -> tuple[float, float]:
+def evaluate(
+    net: Network, x: np.ndarray, labels: np.ndarray, lmbda: float, n: int | None = None
+) -> tuple[float, float]:
     """``(accuracy, total cost)`` of the rows ``x`` whose digits are ``labels``, from one
     forward pass.
 
     Accuracy is the fraction of rows whose largest output is the true digit; the total
-    cost is the book's ``total_cost``: the mean cross-entropy over the ``n`` rows plus the
-    L2 term ``(lmbda / 2n) sum_l ||W^l||_F^2``.
+    cost is the book's ``total_cost``: the mean cross-entropy over the rows plus the L2
+    term ``(lmbda / 2n) sum_l ||W^l||_F^2``, where ``n`` is the number of rows unless
+    given (the training-set size, when ``x`` is a sample of the training set).
     """
+    n = len(x) if n is None else n
     z_out = output_logits(net, x)
     correct = float(np.mean(np.argmax(z_out, axis=1) == labels))
     l2 = sum(float(np.sum(w * w)) for w in net.weights)
-    cost = cross_entropy(z_out, one_hot(labels, z_out.shape[1])) + 0.5 * lmbda / len(x) * l2
+    cost = cross_entropy(z_out, one_hot(labels, z_out.shape[1])) + 0.5 * lmbda / n * l2
     return correct, cost
 
 
@@ -150,8 +143,7 @@ def backprop(
         grads_w[layer] = activations[layer].T @ delta
         grads_b[layer] = delta.sum(axis=0)
         if layer > 0:
-            a = activations[layer]
-            delta = (delta @ net.weights[layer].T) * a * (1.0 - a)
+            delta = (delta @ net.weights[layer].T) * slope(net.activation, activations[layer])
     return grads_w, grads_b
 
 

@@ -1,12 +1,18 @@
 """The chapter's two training protocols, one run (architecture x seed) at a time.
 
 Protocol A (accuracy): mini-batch SGD on the training split; after every epoch the
-validation accuracy and cost, the training cost, and the speed of learning of every
-hidden layer on a fixed probe set (the first ``probe_size`` training images).
+validation accuracy and cost, the training cost on the first ``train_cost_size``
+training images, and the speed of learning of every hidden layer on a fixed probe set
+(the first ``probe_size`` training images). The monitored sets are widened to float64
+once, so that measuring costs a fraction of an epoch.
 
 Protocol B (speed of learning): the book's experiment, full-batch gradient descent on
 the first ``training_size`` training images; before every update, the norm
 ``||dC/db^l||`` of the bias gradient averaged over those images, per hidden layer.
+
+Protocol A also records, per hidden layer on the probe set, the mean and spread of the
+activations and the fraction of saturated units (Glorot & Bengio's observation).
+Both protocols run the book's network by default, or a ``Variant`` of it.
 
 Randomness comes only from ``numpy.random.default_rng(seed)``: it draws the initial
 network, then the permutation of every epoch, so a seed fixes the whole run.
@@ -19,22 +25,26 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .network import (
-    Network,
-    evaluate,
-    backprop,
-    initialise,
-    mean_bias_gradients,
-    one_hot,
-    parse_architecture,
-)
-from .sgd import apply_update, sgd_epoch
+from .activations import saturated
+from .initialisers import initialise
+from .network import Network, evaluate, forward, mean_bias_gradients, one_hot, parse_architecture
+from .sgd import Optimiser, Trainer
 
 log = logging.getLogger(__name__)
 
 
 class TrainingDiverged(RuntimeError):
     """A run produced a non-finite cost or parameter."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """What the ablation varies: the hidden layers' activation, the initialisation, the
+    optimiser. The default is the book's network trained by the book's SGD."""
+
+    activation: str = "sigmoid"
+    initialiser: str = "default"
+    optimiser: Optimiser = Optimiser()
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,9 @@ class AccuracyRun:
 
     epochs: pd.DataFrame  # architecture, seed, epoch, val_accuracy, val_cost, train_cost, seconds
     speed: pd.DataFrame  # protocol, architecture, seed, epoch, layer, grad_norm
+    saturation: (
+        pd.DataFrame
+    )  # architecture, seed, epoch, layer, activation_mean, activation_std, saturated_fraction
     test: pd.DataFrame  # architecture, seed, test_accuracy (after the last epoch)
 
 
@@ -101,26 +114,65 @@ def speed_rows(
     ]
 
 
+def saturation_rows(
+    net: Network, x_probe: np.ndarray, architecture: str, seed: int, epoch: int
+) -> list[dict]:
+    """Per hidden layer on the probe set: mean and standard deviation of the activations
+    (over units and images), and the fraction of units saturated (``activations.saturated``)."""
+    hidden = forward(net, x_probe)[1:-1]
+    return [
+        {
+            "architecture": architecture,
+            "seed": seed,
+            "epoch": epoch,
+            "layer": layer,
+            "activation_mean": float(a.mean()),
+            "activation_std": float(a.std()),
+            "saturated_fraction": float(saturated(net.activation, a).mean()),
+        }
+        for layer, a in enumerate(hidden, start=1)
+    ]
+
+
+def start_network(
+    architecture: str, seed: int, variant: Variant
+) -> tuple[Network, Trainer, np.random.Generator]:
+    """The run's generator, its network drawn from it, and the network's trainer."""
+    rng = np.random.default_rng(seed)
+    net = initialise(parse_architecture(architecture), rng, variant.initialiser, variant.activation)
+    return net, Trainer(net, variant.optimiser), rng
+
+
 def run_accuracy_protocol(
-    architecture: str, seed: int, data: dict[str, np.ndarray], protocol: Protocol, probe_size: int
+    architecture: str,
+    seed: int,
+    data: dict[str, np.ndarray],
+    protocol: Protocol,
+    *,
+    probe_size: int,
+    train_cost_size: int,
+    variant: Variant = Variant(),
 ) -> AccuracyRun:
     """Train one network by protocol A and record every epoch (see the module docstring)."""
-    rng = np.random.default_rng(seed)
-    net = initialise(parse_architecture(architecture), rng)
+    net, trainer, rng = start_network(architecture, seed, variant)
     x = data["train_images"][: protocol.training_size]
     labels = data["train_labels"][: protocol.training_size]
     y = one_hot(labels)
-    x_val, labels_val = data["validation_images"], data["validation_labels"]
-    x_probe, y_probe = x[:probe_size], y[:probe_size]
+    x_val = data["validation_images"].astype(np.float64)
+    labels_val = data["validation_labels"]
+    x_cost, labels_cost = x[:train_cost_size].astype(np.float64), labels[:train_cost_size]
+    x_probe, y_probe = x[:probe_size].astype(np.float64), y[:probe_size]
 
-    epoch_rows = []
-    speeds = speed_rows(
-        "A", architecture, seed, 0, hidden_layer_speeds(mean_bias_gradients(net, x_probe, y_probe))
-    )
+    def probe(epoch: int) -> None:
+        gradients = mean_bias_gradients(net, x_probe, y_probe)
+        speeds.extend(speed_rows("A", architecture, seed, epoch, hidden_layer_speeds(gradients)))
+        saturation.extend(saturation_rows(net, x_probe, architecture, seed, epoch))
+
+    epoch_rows, speeds, saturation = [], [], []
+    probe(0)
     for epoch in range(1, protocol.epochs + 1):
         started = time.perf_counter()
-        sgd_epoch(
-            net,
+        trainer.epoch(
             x,
             y,
             rng.permutation(len(x)),
@@ -130,43 +182,38 @@ def run_accuracy_protocol(
         )
         trained = time.perf_counter()
         val_accuracy, val_cost = evaluate(net, x_val, labels_val, protocol.lmbda)
-        _, train_cost = evaluate(net, x, labels, protocol.lmbda)
-        row = {
-            "architecture": architecture,
-            "seed": seed,
-            "epoch": epoch,
-            "val_accuracy": val_accuracy,
-            "val_cost": val_cost,
-            "train_cost": train_cost,
-            "seconds": trained - started,
-        }
+        _, train_cost = evaluate(net, x_cost, labels_cost, protocol.lmbda, n=len(x))
         check_finite(
             net,
-            {"val_cost": row["val_cost"], "train_cost": row["train_cost"]},
+            {"val_cost": val_cost, "train_cost": train_cost},
             architecture,
             seed,
             epoch,
             protocol.eta,
         )
-        speeds += speed_rows(
-            "A",
-            architecture,
-            seed,
-            epoch,
-            hidden_layer_speeds(mean_bias_gradients(net, x_probe, y_probe)),
+        probe(epoch)
+        epoch_rows.append(
+            {
+                "architecture": architecture,
+                "seed": seed,
+                "epoch": epoch,
+                "val_accuracy": val_accuracy,
+                "val_cost": val_cost,
+                "train_cost": train_cost,
+                "seconds": trained - started,
+            }
         )
-        epoch_rows.append(row)
         log.info(
             "%s seed %d epoch %d/%d: validation accuracy %.2f %%, validation cost %.4f, "
-            "training cost %.4f (%.2f s training, %.2f s evaluation)",
+            "training cost %.4f (%.2f s training, %.2f s measuring)",
             architecture,
             seed,
             epoch,
             protocol.epochs,
-            100 * row["val_accuracy"],
-            row["val_cost"],
-            row["train_cost"],
-            row["seconds"],
+            100 * val_accuracy,
+            val_cost,
+            train_cost,
+            trained - started,
             time.perf_counter() - trained,
         )
     test, _ = evaluate(net, data["test_images"], data["test_labels"], protocol.lmbda)
@@ -174,30 +221,32 @@ def run_accuracy_protocol(
     test_table = pd.DataFrame(
         {"architecture": [architecture], "seed": [seed], "test_accuracy": [test]}
     )
-    return AccuracyRun(pd.DataFrame(epoch_rows), pd.DataFrame(speeds), test_table)
+    return AccuracyRun(
+        pd.DataFrame(epoch_rows), pd.DataFrame(speeds), pd.DataFrame(saturation), test_table
+    )
 
 
 def run_speed_protocol(
-    architecture: str, seed: int, data: dict[str, np.ndarray], protocol: Protocol
+    architecture: str,
+    seed: int,
+    data: dict[str, np.ndarray],
+    protocol: Protocol,
+    variant: Variant = Variant(),
 ) -> SpeedRun:
     """Train one network by protocol B, recording ``||dC/db^l||`` at epochs 0 .. E.
 
-    Epoch ``e`` holds the gradient before the ``(e+1)``-th update, so epoch 0 is the
-    network at initialisation and epoch E the trained one. With full batches
-    (``mini_batch_size >= training_size``) the measured gradient is the update's own,
-    so each epoch costs one backward pass.
+    Epoch ``e`` holds the gradient at the network's weights before the ``(e+1)``-th
+    epoch of updates, so epoch 0 is the network at initialisation and epoch E the
+    trained one.
     """
-    rng = np.random.default_rng(seed)
-    net = initialise(parse_architecture(architecture), rng)
+    net, trainer, rng = start_network(architecture, seed, variant)
     x = data["train_images"][: protocol.training_size]
     y = one_hot(data["train_labels"][: protocol.training_size])
-    n = len(x)
-    full_batch = protocol.mini_batch_size >= n
+    x_measured = x.astype(np.float64)
 
     speeds: list[dict] = []
     for epoch in range(protocol.epochs + 1):
-        grads_w, grads_b = backprop(net, x, y)
-        mean_grads_b = [g / n for g in grads_b]
+        mean_grads_b = mean_bias_gradients(net, x_measured, y)
         layer_speeds = hidden_layer_speeds(mean_grads_b)
         check_finite(net, {"gradient": sum(layer_speeds)}, architecture, seed, epoch, protocol.eta)
         if epoch == 0:
@@ -222,18 +271,11 @@ def run_speed_protocol(
                 protocol.epochs,
                 " ".join(f"{v:.3g}" for v in layer_speeds),
             )
-        if epoch == protocol.epochs:
-            break
-        if full_batch:
-            apply_update(
-                net, grads_w, grads_b, batch_size=n, eta=protocol.eta, lmbda=protocol.lmbda, n=n
-            )
-        else:
-            sgd_epoch(
-                net,
+        if epoch < protocol.epochs:
+            trainer.epoch(
                 x,
                 y,
-                rng.permutation(n),
+                rng.permutation(len(x)),
                 mini_batch_size=protocol.mini_batch_size,
                 eta=protocol.eta,
                 lmbda=protocol.lmbda,

@@ -1,74 +1,131 @@
-"""Stochastic gradient descent with L2 weight decay, exactly as the book's network2.
+"""Mini-batch gradient descent with L2 weight decay and, optionally, momentum.
 
-For a mini-batch ``B`` of size ``m`` drawn from a training set of size ``n``::
+For a mini-batch ``B`` of size ``m`` drawn from a training set of size ``n``, the gradient
+of the regularised cost is ``g_W = (1/m) sum_{x in B} dC_x/dW + (lmbda/n) W`` and
+``g_b = (1/m) sum_{x in B} dC_x/db`` (biases are not regularised). Then:
 
-    W^l <- (1 - eta * lmbda / n) W^l - (eta / m) sum_{x in B} dC_x/dW^l
-    b^l <- b^l - (eta / m) sum_{x in B} dC_x/db^l          (biases are not decayed)
+    sgd        W <- W - eta g_W = (1 - eta lmbda / n) W - (eta / m) sum dC_x/dW   (the book)
+    momentum   v <- mu v - eta g_W(W),          W <- W + v        (classical momentum)
+    nesterov   v <- mu v - eta g_W(W + mu v),   W <- W + v        (the gradient at the look-ahead)
 
-An epoch visits the training rows in the order of a fresh permutation, in consecutive
-mini-batches of ``mini_batch_size`` rows (the last one may be smaller).
+and the same for ``b`` with its own velocity. ``mu`` is fixed, or follows Sutskever et
+al.'s schedule ``mu_t = min(1 - 2^(-1 - log2(floor(t / 250) + 1)), mu_max)`` over the
+update count ``t = 0, 1, ...``. An epoch visits the training rows in the order of a fresh
+permutation, in consecutive mini-batches (the last one may be smaller).
 
 The chapter's experiment is thousands of tiny steps (5,000 per epoch of 784-30-10), so
 from Python an epoch costs its numpy calls, not its arithmetic. The epoch therefore runs
 as one compiled loop (numba): matrix products go to BLAS through ``np.dot``, and the
-sigmoid, the delta of each layer, the decay and the updates are fused loops over the
-mini-batch, with no temporaries beyond the products. The compiled code is cached on disk
-after its first use.
+activations, the deltas, the decay and the updates are fused loops over the mini-batch.
+The compiled code is cached on disk after its first use.
 """
 
 import math
+from dataclasses import dataclass
 
 import numba
 import numpy as np
 
+from .activations import CODES
 from .network import Network
 
+OPTIMISERS = ("sgd", "momentum", "nesterov")
+SCHEDULE_STEPS = 250  # Sutskever et al.: mu rises every 250 updates
 
-def apply_update(
-    net: Network,
-    grads_w: list[np.ndarray],
-    grads_b: list[np.ndarray],
-    *,
-    batch_size: int,
-    eta: float,
-    lmbda: float,
-    n: int,
-) -> None:
-    """One update of ``net`` in place from gradients summed over a batch of ``batch_size`` rows."""
-    decay = 1.0 - eta * lmbda / n
-    step = eta / batch_size
-    for w, b, g_w, g_b in zip(net.weights, net.biases, grads_w, grads_b):
-        w *= decay
-        w -= step * g_w
-        b -= step * g_b
+
+@dataclass(frozen=True)
+class Optimiser:
+    """The update rule: ``kind`` in OPTIMISERS, momentum ``mu`` (its maximum when
+    ``schedule``), and whether ``mu`` follows Sutskever et al.'s schedule."""
+
+    kind: str = "sgd"
+    mu: float = 0.9
+    schedule: bool = False
+
+    def __post_init__(self):
+        if self.kind not in OPTIMISERS:
+            raise ValueError(f"unknown optimiser {self.kind!r}: use one of {', '.join(OPTIMISERS)}")
+
+
+def momentum_at(step: int, mu_max: float, schedule: bool) -> float:
+    """``mu`` of update ``step``: ``mu_max``, or Sutskever et al.'s schedule capped at it."""
+    if not schedule:
+        return mu_max
+    return min(1.0 - 2.0 ** (-1.0 - math.log2(step // SCHEDULE_STEPS + 1)), mu_max)
+
+
+_momentum_at = numba.njit(cache=True)(momentum_at)
+
+
+@numba.njit(cache=True, inline="always")
+def _activate(code, z):
+    if code == 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    if code == 1:
+        return math.tanh(z)
+    return z if z > 0.0 else 0.0
+
+
+@numba.njit(cache=True, inline="always")
+def _slope(code, a):
+    if code == 0:
+        return a * (1.0 - a)
+    if code == 1:
+        return 1.0 - a * a
+    return 1.0 if a > 0.0 else 0.0
 
 
 @numba.njit(cache=True)
-def _sgd_epoch(x, y, order, weights, biases, mini_batch_size, eta, decay):  # pragma: no cover
-    """The epoch loop of ``sgd_epoch``; per mini-batch of rows ``x_B``:
+def _train_epoch(
+    x,
+    y,
+    order,
+    weights,
+    biases,
+    velocity_w,
+    velocity_b,
+    hidden,
+    kind,
+    mu_max,
+    schedule,
+    first_step,
+    mini_batch_size,
+    eta,
+    lmbda,
+):  # pragma: no cover - compiled; the tests compare it with the per-example reference
+    """The epoch loop of ``Trainer.epoch``; per mini-batch ``x_B`` of ``m`` rows, with
+    ``(W~, b~)`` the parameters the gradient is taken at (the look-ahead for nesterov):
 
-        a^0 = x_B,  a^l = sigmoid(a^{l-1} W^l + b^l)
-        delta^L = a^L - y_B
-        delta^{l-1} = (delta^l (W^l)^T) * a^{l-1} (1 - a^{l-1})     (with W^l before its update)
-        W^l <- decay W^l - (eta/m) (a^{l-1})^T delta^l,   b^l <- b^l - (eta/m) sum_rows delta^l
+        a^0 = x_B,  a^l = phi(a^{l-1} W~^l + b~^l) (hidden: code ``hidden``), a^L sigmoid
+        delta^L = a^L - y_B,  delta^{l-1} = (delta^l W~^l^T) * phi'(a^{l-1})
+        grad_W^l = (a^{l-1})^T delta^l,  grad_b^l = sum_rows delta^l
 
-    (Compiled; coverage cannot see inside it, the tests compare it with the reference.)
+    then the update of the module docstring (``kind`` 0 sgd, 1 momentum, 2 nesterov).
     """
     n, n_inputs = x.shape
     n_layers = len(weights)
     activations = [np.empty((0, 0)) for _ in range(n_layers + 1)]
+    used_w = [w for w in weights]
+    used_b = [b for b in biases]
+    step_index = first_step
     for start in range(0, n, mini_batch_size):
         size = min(mini_batch_size, n - start)
+        mu = _momentum_at(step_index, mu_max, schedule) if kind > 0 else 0.0
+        if kind == 2:
+            for layer in range(n_layers):
+                used_w[layer] = weights[layer] + mu * velocity_w[layer]
+                used_b[layer] = biases[layer] + mu * velocity_b[layer]
         batch = np.empty((size, n_inputs))
         for i in range(size):
             batch[i, :] = x[order[start + i]]
         activations[0] = batch
         for layer in range(n_layers):
-            z = np.dot(activations[layer], weights[layer])
-            bias = biases[layer]
+            z = np.dot(activations[layer], used_w[layer])
+            bias = used_b[layer]
+            code = hidden if layer < n_layers - 1 else 0
             for i in range(size):
                 for j in range(z.shape[1]):
-                    z[i, j] = 1.0 / (1.0 + math.exp(-(z[i, j] + bias[j])))
+                    z[i, j] = _activate(code, z[i, j] + bias[j])
             activations[layer + 1] = z
         output = activations[n_layers]
         delta = np.empty_like(output)
@@ -78,50 +135,78 @@ def _sgd_epoch(x, y, order, weights, biases, mini_batch_size, eta, decay):  # pr
                 delta[i, j] = output[i, j] - target[j]
         step = eta / size
         for layer in range(n_layers - 1, -1, -1):
-            w, a_prev = weights[layer], activations[layer]
+            w, b, a_prev = weights[layer], biases[layer], activations[layer]
             if layer > 0:
-                delta_prev = np.dot(delta, w.T)
+                delta_prev = np.dot(delta, used_w[layer].T)
                 for i in range(size):
                     for j in range(delta_prev.shape[1]):
-                        delta_prev[i, j] *= a_prev[i, j] * (1.0 - a_prev[i, j])
+                        delta_prev[i, j] *= _slope(hidden, a_prev[i, j])
             grad_w = np.dot(a_prev.T, delta)
-            for i in range(w.shape[0]):
-                for j in range(w.shape[1]):
-                    w[i, j] = decay * w[i, j] - step * grad_w[i, j]
-            bias = biases[layer]
-            for j in range(bias.shape[0]):
-                total = 0.0
-                for i in range(size):
-                    total += delta[i, j]
-                bias[j] -= step * total
+            grad_b = np.zeros(b.shape[0])
+            for i in range(size):
+                for j in range(b.shape[0]):
+                    grad_b[j] += delta[i, j]
+            if kind == 0:
+                decay = 1.0 - eta * lmbda / n
+                for i in range(w.shape[0]):
+                    for j in range(w.shape[1]):
+                        w[i, j] = decay * w[i, j] - step * grad_w[i, j]
+                for j in range(b.shape[0]):
+                    b[j] -= step * grad_b[j]
+            else:
+                v_w, v_b, at_w = velocity_w[layer], velocity_b[layer], used_w[layer]
+                for i in range(w.shape[0]):
+                    for j in range(w.shape[1]):
+                        v_w[i, j] = mu * v_w[i, j] - eta * (
+                            grad_w[i, j] / size + lmbda / n * at_w[i, j]
+                        )
+                        w[i, j] += v_w[i, j]
+                for j in range(b.shape[0]):
+                    v_b[j] = mu * v_b[j] - step * grad_b[j]
+                    b[j] += v_b[j]
             if layer > 0:
                 delta = delta_prev
+        step_index += 1
 
 
-def sgd_epoch(
-    net: Network,
-    x: np.ndarray,
-    y: np.ndarray,
-    order: np.ndarray,
-    *,
-    mini_batch_size: int,
-    eta: float,
-    lmbda: float,
-) -> None:
-    """One epoch of mini-batch SGD over the rows ``x[order]`` (targets ``y[order]``), in place.
+class Trainer:
+    """Trains one network in place, epoch after epoch, keeping the optimiser's state
+    (velocities, number of updates so far) between epochs."""
 
-    ``x`` may be float32 (rows are widened to float64 as they are used); the network's
-    arrays are made C-contiguous float64 (same values) so the compiled loop updates them.
-    """
-    net.weights = [np.ascontiguousarray(w, dtype=np.float64) for w in net.weights]
-    net.biases = [np.ascontiguousarray(b, dtype=np.float64) for b in net.biases]
-    _sgd_epoch(
-        x,
-        np.ascontiguousarray(y, dtype=np.float64),
-        np.asarray(order, dtype=np.int64),
-        numba.typed.List(net.weights),
-        numba.typed.List(net.biases),
-        mini_batch_size,
-        eta,
-        1.0 - eta * lmbda / len(x),
-    )
+    def __init__(self, net: Network, optimiser: Optimiser = Optimiser()):
+        net.weights = [np.ascontiguousarray(w, dtype=np.float64) for w in net.weights]
+        net.biases = [np.ascontiguousarray(b, dtype=np.float64) for b in net.biases]
+        self.net, self.optimiser, self.updates = net, optimiser, 0
+        self.velocity_w = tuple(np.zeros_like(w) for w in net.weights)
+        self.velocity_b = tuple(np.zeros_like(b) for b in net.biases)
+
+    def epoch(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        order: np.ndarray,
+        *,
+        mini_batch_size: int,
+        eta: float,
+        lmbda: float,
+    ) -> None:
+        """One epoch over the rows ``x[order]`` with targets ``y[order]`` (``x`` may be float32;
+        rows are widened to float64 as they are used)."""
+        _train_epoch(
+            x,
+            np.ascontiguousarray(y, dtype=np.float64),
+            np.asarray(order, dtype=np.int64),
+            tuple(self.net.weights),
+            tuple(self.net.biases),
+            self.velocity_w,
+            self.velocity_b,
+            CODES[self.net.activation],
+            OPTIMISERS.index(self.optimiser.kind),
+            self.optimiser.mu,
+            self.optimiser.schedule,
+            self.updates,
+            mini_batch_size,
+            eta,
+            lmbda,
+        )
+        self.updates += -(-len(x) // mini_batch_size)

@@ -5,6 +5,7 @@ rule aggregate_accuracy:
     input:
         epochs=accuracy_runs("epochs"),
         test=accuracy_runs("test"),
+        saturation=accuracy_runs("saturation"),
     output:
         by_epoch=report(
             "results/tables/accuracy_by_epoch.csv",
@@ -22,6 +23,7 @@ rule aggregate_accuracy:
             caption="../report/depth_comparison.rst",
             category="Tables",
         ),
+        saturation="results/tables/saturation.csv",
     log:
         "logs/aggregate_accuracy/tables.log",
     resources:

@@ -7,9 +7,12 @@ rule train_for_accuracy:
     output:
         epochs="results/accuracy/{architecture}/seed{seed}.epochs.csv",
         speed="results/accuracy/{architecture}/seed{seed}.speed.csv",
+        saturation="results/accuracy/{architecture}/seed{seed}.saturation.csv",
         test="results/accuracy/{architecture}/seed{seed}.test.csv",
     log:
         "logs/train_for_accuracy/{architecture}/seed{seed}.log",
+    benchmark:
+        "results/benchmarks/train_for_accuracy/{architecture}/seed{seed}.tsv"
     threads: 1
     resources:
         mem_mb=1000,
@@ -17,6 +20,7 @@ rule train_for_accuracy:
     params:
         protocol=protocol_params("accuracy"),
         probe_size=config["accuracy"]["probe_size"],
+        train_cost_size=config["accuracy"]["train_cost_size"],
     script:
         "../../scripts/train_for_accuracy.py"
 
@@ -29,6 +33,8 @@ rule train_for_speed:
         gradient_at_init="results/speed/{architecture}/seed{seed}.gradient_at_init.csv",
     log:
         "logs/train_for_speed/{architecture}/seed{seed}.log",
+    benchmark:
+        "results/benchmarks/train_for_speed/{architecture}/seed{seed}.tsv"
     threads: 1
     resources:
         mem_mb=1000,

@@ -1,0 +1,129 @@
+"""Activations, initialisations and optimisers beyond the book, against plain references."""
+
+import numpy as np
+import pytest
+
+from vanishing_gradient.activations import activate, saturated, slope
+from vanishing_gradient.initialisers import SPARSE_INPUTS, initialise
+from vanishing_gradient.network import backprop, cross_entropy, one_hot, output_logits
+from vanishing_gradient.reference import example_gradients, reference_epoch
+from vanishing_gradient.sgd import Optimiser, Trainer, momentum_at
+
+
+def small_problem(activation: str, scheme: str = "default"):
+    rng = np.random.default_rng(11)
+    net = initialise((12, 7, 6, 4), rng, scheme, activation)
+    x = rng.random((9, 12))
+    y = one_hot(rng.integers(0, 4, size=9), classes=4)
+    return net, x, y
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_slope_is_the_derivative(activation):
+    z = np.array([-2.0, -0.3, 0.4, 1.7])
+    eps = 1e-6
+    numeric = (activate(activation, z + eps) - activate(activation, z - eps)) / (2 * eps)
+    assert np.allclose(slope(activation, activate(activation, z)), numeric, atol=1e-8)
+
+
+def test_saturation_is_a_small_derivative():
+    assert saturated("sigmoid", np.array([0.001, 0.5, 0.999])).tolist() == [True, False, True]
+    assert saturated("tanh", np.array([-0.99, 0.0, 0.9])).tolist() == [True, False, False]
+    assert saturated("relu", np.array([0.0, 0.1])).tolist() == [True, False]
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_backprop_with_other_activations(activation):
+    net, x, y = small_problem(activation)
+    grads_w, grads_b = backprop(net, x, y)
+    per_example = [example_gradients(net, xi, yi) for xi, yi in zip(x, y)]
+    for layer in range(3):
+        assert np.allclose(grads_w[layer], sum(g[0][layer] for g in per_example), atol=1e-10)
+        assert np.allclose(grads_b[layer], sum(g[1][layer] for g in per_example), atol=1e-10)
+    # and against finite differences of the summed cost, for one weight per layer
+    for layer in range(3):
+        w = net.weights[layer]
+        original = w[1, 1]
+        w[1, 1] = original + 1e-6
+        up = cross_entropy(output_logits(net, x), y) * len(x)
+        w[1, 1] = original - 1e-6
+        down = cross_entropy(output_logits(net, x), y) * len(x)
+        w[1, 1] = original
+        assert grads_w[layer][1, 1] == pytest.approx((up - down) / 2e-6, rel=1e-5, abs=1e-8)
+
+
+def test_initialisers_follow_their_formulas():
+    rng = np.random.default_rng(0)
+    glorot = initialise((400, 300, 10), rng, "glorot")
+    limit = np.sqrt(6 / 700)
+    assert np.abs(glorot.weights[0]).max() <= limit
+    assert glorot.weights[0].std() == pytest.approx(limit / np.sqrt(3), rel=0.02)
+    assert not np.any(glorot.biases[0])
+    he = initialise((400, 300, 10), rng, "he")
+    assert he.weights[0].std() == pytest.approx(np.sqrt(2 / 400), rel=0.02)
+    sparse = initialise((400, 300, 10), rng, "sparse")
+    assert (np.count_nonzero(sparse.weights[0], axis=0) == SPARSE_INPUTS).all()
+    assert (np.count_nonzero(sparse.weights[1], axis=0) == SPARSE_INPUTS).all()
+    with pytest.raises(ValueError, match="unknown initialisation 'xavier'.*glorot"):
+        initialise((4, 3), rng, "xavier")
+    with pytest.raises(ValueError, match="unknown activation 'gelu'"):
+        initialise((4, 3), rng, activation="gelu")
+
+
+def test_sutskever_schedule():
+    assert [momentum_at(t, 0.99, True) for t in (0, 249, 250, 750, 1750)] == [
+        0.5,
+        0.5,
+        0.75,
+        0.875,
+        0.9375,
+    ]
+    assert momentum_at(10**9, 0.9, True) == 0.9
+    assert momentum_at(0, 0.9, False) == 0.9
+
+
+@pytest.mark.parametrize(
+    "activation, optimiser",
+    [
+        ("tanh", Optimiser("sgd")),
+        ("relu", Optimiser("sgd")),
+        ("sigmoid", Optimiser("momentum", mu=0.9)),
+        ("tanh", Optimiser("nesterov", mu=0.8)),
+        ("sigmoid", Optimiser("nesterov", mu=0.99, schedule=True)),
+    ],
+)
+def test_trainer_equals_reference_over_two_epochs(activation, optimiser):
+    """Velocities and the update count carry over from one epoch to the next."""
+    net, x, y = small_problem(activation)
+    ours, ref = net.copy(), net.copy()
+    trainer = Trainer(ours, optimiser)
+    velocities = ([np.zeros_like(w) for w in net.weights], [np.zeros_like(b) for b in net.biases])
+    rng = np.random.default_rng(3)
+    for epoch in range(2):
+        order = rng.permutation(len(x))
+        trainer.epoch(x, y, order, mini_batch_size=1, eta=0.3, lmbda=2.0)
+        reference_epoch(
+            ref,
+            x,
+            y,
+            order,
+            mini_batch_size=1,
+            eta=0.3,
+            lmbda=2.0,
+            optimiser=optimiser,
+            velocities=velocities,
+            first_update=epoch * len(x),
+        )
+    for p, q in zip(ours.weights + ours.biases, ref.weights + ref.biases):
+        assert np.max(np.abs(p - q)) < 1e-10
+    assert trainer.updates == 2 * len(x)
+
+
+def test_momentum_changes_the_result():
+    net, x, y = small_problem("sigmoid")
+    plain, heavy = net.copy(), net.copy()
+    Trainer(plain).epoch(x, y, np.arange(9), mini_batch_size=3, eta=0.3, lmbda=0.0)
+    Trainer(heavy, Optimiser("momentum", 0.9)).epoch(
+        x, y, np.arange(9), mini_batch_size=3, eta=0.3, lmbda=0.0
+    )
+    assert not np.allclose(plain.weights[0], heavy.weights[0])
