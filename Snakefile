@@ -16,6 +16,8 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/ablation.smk"
+include: "workflow/rules/chain.smk"
 include: "workflow/rules/report.smk"
 
 

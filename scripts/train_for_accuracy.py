@@ -1,17 +1,18 @@
-"""Protocol A for one architecture x seed: per-epoch accuracy, costs and probe speeds."""
+"""Protocol A for one network x seed: per-epoch accuracy, costs, probe speeds, saturation."""
 
 from vanishing_gradient.job_log import log_to
 from vanishing_gradient.mnist import load_split
-from vanishing_gradient.protocols import Protocol, run_accuracy_protocol
+from vanishing_gradient.protocols import Protocol, Variant, run_accuracy_protocol
 
 log_to(snakemake.log[0])
 run = run_accuracy_protocol(
-    snakemake.wildcards.architecture,
+    snakemake.params.architecture,
     int(snakemake.wildcards.seed),
     load_split(snakemake.input[0]),
     Protocol(**dict(snakemake.params.protocol)),
     probe_size=snakemake.params.probe_size,
     train_cost_size=snakemake.params.train_cost_size,
+    variant=Variant.named(**snakemake.params.variant),
 )
 run.epochs.to_csv(snakemake.output.epochs, index=False)
 run.speed.to_csv(snakemake.output.speed, index=False)

@@ -7,24 +7,51 @@ import pandas as pd
 from vanishing_gradient import provenance
 from vanishing_gradient.job_log import log_to
 from vanishing_gradient.report import markdown_to_html, render_report
+from vanishing_gradient.report_beyond import render_beyond_section
 
 log_to(snakemake.log[0])
 config = snakemake.params.config
 report_dir = Path(snakemake.output.markdown).parent
-tables = {
-    name: pd.read_csv(snakemake.input[name])
-    for name in (
-        "accuracy_summary",
-        "accuracy_by_run",
-        "depth_comparison",
-        "speed_at_init",
-        "speed_ratio",
-    )
+
+
+def tables_named(names, prefix=""):
+    """The input tables ``prefix + name``, keyed by name."""
+    return {name: pd.read_csv(snakemake.input[prefix + name]) for name in names}
+
+
+def figures_named(names, paths):
+    """Figure paths relative to the report, keyed by figure name."""
+    return {name: str(Path(path).relative_to(report_dir)) for name, path in zip(names, paths)}
+
+
+chapter_tables = tables_named(
+    ["accuracy_summary", "accuracy_by_run", "depth_comparison", "speed_at_init", "speed_ratio"]
+)
+beyond_tables = {
+    **{
+        f"ablation_{name}": table
+        for name, table in tables_named(
+            ["accuracy_by_run", "accuracy_summary", "speed_ratio", "saturation_summary"],
+            "ablation_",
+        ).items()
+    },
+    **tables_named(["chain_summary", "chain_exploding", "unstable_width"]),
 }
-figures = {
-    name: str(Path(path).relative_to(report_dir))
-    for name, path in zip(snakemake.params.figures, snakemake.input.figures)
-}
+ablation = config["ablation"]
+beyond = render_beyond_section(
+    beyond_tables,
+    figures_named(snakemake.params.beyond_figures, snakemake.input.beyond_figures),
+    {
+        "architecture": ablation["architecture"],
+        "seeds": ablation["seeds"],
+        "accuracy_epochs": ablation["accuracy_epochs"],
+        "speed_epochs": ablation["speed_epochs"],
+        "momentum": ablation["momentum"],
+        "momentum_schedule": ablation["momentum_schedule"],
+        "accuracy": config["accuracy"],
+        "speed": config["speed"],
+    },
+)
 settings = {
     "seeds": config["seeds"],
     "protocol_a": config["accuracy"],
@@ -38,7 +65,8 @@ origin = {
     "git_commit": provenance.git_commit(snakemake.scriptdir),
     "run_date": provenance.run_date(),
 }
-markdown = render_report(tables, figures, origin, settings)
+figures = figures_named(snakemake.params.figures, snakemake.input.figures)
+markdown = render_report(chapter_tables, figures, origin, settings, beyond)
 Path(snakemake.output.markdown).write_text(markdown)
 Path(snakemake.output.html).write_text(
     markdown_to_html(markdown, title="Why are deep neural networks hard to train?")

@@ -49,6 +49,19 @@ def tiny_config(mnist_dir: Path, files: dict) -> dict:
         training_size=200, epochs=3, mini_batch_size=10, eta=1.0, probe_size=50, train_cost_size=100
     )
     config["speed"].update(training_size=100, epochs=8, mini_batch_size=100)
+    config["ablation"].update(
+        architecture="784-6-6-6-10",
+        seeds=[1, 2],
+        accuracy_epochs=2,
+        speed_epochs=4,
+        variants=[
+            {"activation": "sigmoid", "initialiser": "default", "optimiser": "sgd"},
+            {"activation": "tanh", "initialiser": "glorot", "optimiser": "sgd"},
+            {"activation": "relu", "initialiser": "he", "optimiser": "sgd"},
+            {"activation": "sigmoid", "initialiser": "default", "optimiser": "nesterov"},
+        ],
+    )
+    config["chain"].update(max_depth=4, samples=200)
     config["figures"].update(bars_architecture="784-6-6-10", neurons_shown=4, dpi=60)
     return config
 

@@ -120,3 +120,48 @@ def test_speed_summary_quantiles(speed):
     assert row["median"] == pytest.approx(0.0045)
     assert row["q10"] == pytest.approx(0.003 + 0.1 * 0.003)
     assert row["q90"] == pytest.approx(0.003 + 0.9 * 0.003)
+
+
+def test_variant_keys_keep_the_configured_order(speed):
+    variants = []
+    for name, scale in [("tanh-glorot-sgd", 0.01), ("sigmoid-default-sgd", 1.0)]:
+        activation, initialiser, optimiser = name.split("-")
+        variants.append(
+            speed.assign(
+                variant=name,
+                activation=activation,
+                initialiser=initialiser,
+                optimiser=optimiser,
+                grad_norm=speed["grad_norm"] * np.where(speed["layer"] == 1, 1.0, scale),
+            )
+        )
+    table = statistics.speed_ratio(pd.concat(variants), keys=statistics.BY_VARIANT)
+    assert table["variant"].tolist() == ["tanh-glorot-sgd"] * 2 + ["sigmoid-default-sgd"] * 2
+    init = table[table["phase"] == "initialisation"].set_index("variant")
+    assert init.loc["tanh-glorot-sgd", "median"] == pytest.approx(0.95)
+    assert init.loc["sigmoid-default-sgd", "median"] == pytest.approx(95.0)
+    assert "book_ratio" not in table.columns
+
+
+def test_saturation_summary_across_seeds():
+    rows = [
+        {
+            "architecture": "784-30-30-10",
+            "seed": seed,
+            "epoch": 0,
+            "layer": layer,
+            "activation_mean": 0.5 + 0.1 * seed,
+            "activation_std": 0.2,
+            "saturated_fraction": 0.1 * seed,
+        }
+        for seed in (1, 2, 3)
+        for layer in (1, 2)
+    ]
+    table = statistics.saturation_summary(pd.DataFrame(rows))
+    row = table[table["layer"] == 2].iloc[0]
+    assert row["n_seeds"] == 3
+    assert row["activation_mean"] == pytest.approx(0.7)
+    assert row["saturated_fraction"] == pytest.approx(0.2)
+    assert (row["saturated_fraction_min"], row["saturated_fraction_max"]) == pytest.approx(
+        (0.1, 0.3)
+    )

@@ -118,7 +118,28 @@ def test_figure_setting_reruns_only_figures_and_report(workflow_copy):
         "plot_speed_of_learning",
         "plot_accuracy_vs_depth",
         "plot_accuracy_vs_epoch",
+        "plot_ablation",
+        "plot_neuron_chain",
     }
+
+
+def test_ablation_settings_never_rerun_the_chapter(workflow_copy):
+    change_config(workflow_copy, lambda c: c["ablation"].update(momentum=0.5, accuracy_epochs=3))
+    jobs = planned_jobs(workflow_copy)
+    assert jobs["train_variant_for_accuracy"] == 4 * 2  # every variant x seed: epochs changed
+    assert jobs["train_variant_for_speed"] == 1 * 2  # only the momentum variant
+    chapter = {
+        "train_for_accuracy",
+        "train_for_speed",
+        "aggregate_accuracy",
+        "aggregate_speed",
+        "prepare_mnist",
+        "download_mnist",
+        "plot_speed_of_learning",
+        "plot_gradient_bars",
+    }
+    assert not chapter & set(jobs)
+    assert {"aggregate_ablation", "plot_ablation", "write_report"} <= set(jobs)
 
 
 def test_new_seed_trains_only_that_seed(workflow_copy):

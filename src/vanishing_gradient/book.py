@@ -16,3 +16,7 @@ SPEED_AT_INIT: dict[str, tuple[float, ...]] = {
     "784-30-30-30-10": (0.012, 0.060, 0.283),
     "784-30-30-30-30-10": (0.003, 0.017, 0.070, 0.285),
 }
+
+# The chain of single neurons: |w sigma'(wa + b)| >= 1 holds on a set of inputs a of width
+# at most about 0.45, reached near |w| = 6.9 (|w|, width).
+UNSTABLE_WIDTH_PEAK: tuple[float, float] = (6.9, 0.45)

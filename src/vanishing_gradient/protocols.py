@@ -46,6 +46,12 @@ class Variant:
     initialiser: str = "default"
     optimiser: Optimiser = Optimiser()
 
+    @classmethod
+    def named(cls, name: str, mu: float = 0.9, schedule: bool = False) -> "Variant":
+        """The variant ``"<activation>-<initialiser>-<optimiser>"``, e.g. ``"tanh-glorot-sgd"``."""
+        activation, initialiser, optimiser = name.split("-")
+        return cls(activation, initialiser, Optimiser(optimiser, mu, schedule))
+
 
 @dataclass(frozen=True)
 class Protocol:

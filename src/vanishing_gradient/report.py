@@ -328,11 +328,16 @@ def _provenance_section(provenance: dict) -> str:
 
 
 def render_report(
-    tables: dict[str, pd.DataFrame], figures: dict[str, str], provenance: dict, settings: dict
+    tables: dict[str, pd.DataFrame],
+    figures: dict[str, str],
+    provenance: dict,
+    settings: dict,
+    beyond: str = "",
 ) -> str:
     """The report as Markdown: intro, accuracy against depth (with Welch tests between
     neighbouring depths), speed of learning at initialisation, last/first layer ratio,
-    where we differ from the book, and provenance; figures embedded from ``figures``
+    where we differ from the book, the ``beyond`` section (Markdown, may be empty) and
+    provenance; figures embedded from ``figures``
     (paths relative to the report). Uses the tables accuracy_summary, depth_comparison,
     speed_at_init and speed_ratio.
     """
@@ -342,6 +347,7 @@ def render_report(
         _speed_section(tables, figures, settings),
         _ratio_section(tables, figures, settings),
         _differences_section(tables),
+        beyond,
         _provenance_section(provenance),
     ]
     return _join(sections) + "\n"

@@ -2,6 +2,10 @@
 
 Every function takes tidy tables (one row per observation) and returns a tidy table.
 Spread across seeds is the sample standard deviation (``ddof = 1``), with min and max.
+
+A run is identified by its ``keys`` and its seed: ``("architecture",)`` for the chapter's
+experiment (rows ordered by depth, with a ``hidden_layers`` column), or the variant
+columns of the ablation (rows in the order the variants first appear).
 """
 
 import numpy as np
@@ -9,6 +13,9 @@ import pandas as pd
 from scipy import stats
 
 from . import book
+
+BY_ARCHITECTURE = ("architecture",)
+BY_VARIANT = ("variant", "activation", "initialiser", "optimiser")
 
 
 def hidden_layers(architecture: str) -> int:
@@ -24,42 +31,61 @@ def depth_order(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def accuracy_by_run(accuracy_by_epoch: pd.DataFrame, test_accuracy: pd.DataFrame) -> pd.DataFrame:
+def _key_columns(keys: tuple[str, ...]) -> list[str]:
+    """The identifying columns of a summary: the keys, and the depth for architectures."""
+    return ["architecture", "hidden_layers"] if keys == BY_ARCHITECTURE else list(keys)
+
+
+def _ordered(
+    table: pd.DataFrame, keys: tuple[str, ...], source: pd.DataFrame, then=()
+) -> pd.DataFrame:
+    """Rows by run key (architectures by depth; other keys as they first appear in
+    ``source``), then by the columns ``then``."""
+    if keys == BY_ARCHITECTURE:
+        table = depth_order(table.drop(columns="hidden_layers", errors="ignore"))
+        first = ["hidden_layers", "architecture"]
+    else:
+        rank = {key: i for i, key in enumerate(dict.fromkeys(source[keys[0]]))}
+        table = table.assign(_rank=table[keys[0]].map(rank))
+        first = ["_rank"]
+    table = table.sort_values([*first, *then], kind="stable")
+    return table.drop(columns="_rank", errors="ignore").reset_index(drop=True)
+
+
+def accuracy_by_run(
+    accuracy_by_epoch: pd.DataFrame, test_accuracy: pd.DataFrame, keys=BY_ARCHITECTURE
+) -> pd.DataFrame:
     """One row per run: final and best validation accuracy (and its epoch), test accuracy.
 
-    ``test_accuracy`` has columns architecture, seed, test_accuracy.
+    ``test_accuracy`` has the key columns, seed and test_accuracy.
     """
-    runs = accuracy_by_epoch.sort_values("epoch").groupby(["architecture", "seed"])
-    best = accuracy_by_epoch.loc[
-        runs["val_accuracy"].idxmax(), ["architecture", "seed", "val_accuracy", "epoch"]
-    ]
+    run = [*keys, "seed"]
+    runs = accuracy_by_epoch.sort_values("epoch").groupby(run, sort=False)
+    best = accuracy_by_epoch.loc[runs["val_accuracy"].idxmax(), [*run, "val_accuracy", "epoch"]]
     table = (
         runs.agg(epochs=("epoch", "max"), final_val_accuracy=("val_accuracy", "last"))
         .reset_index()
         .merge(
             best.rename(columns={"val_accuracy": "best_val_accuracy", "epoch": "best_epoch"}),
-            on=["architecture", "seed"],
+            on=run,
         )
-        .merge(test_accuracy, on=["architecture", "seed"], how="left", validate="one_to_one")
+        .merge(test_accuracy, on=run, how="left", validate="one_to_one")
     )
-    return depth_order(table)[
-        [
-            "architecture",
-            "hidden_layers",
-            "seed",
-            "epochs",
-            "final_val_accuracy",
-            "best_val_accuracy",
-            "best_epoch",
-            "test_accuracy",
-        ]
+    columns = [
+        "seed",
+        "epochs",
+        "final_val_accuracy",
+        "best_val_accuracy",
+        "best_epoch",
+        "test_accuracy",
     ]
+    return _ordered(table, keys, accuracy_by_epoch, then=["seed"])[[*_key_columns(keys), *columns]]
 
 
-def accuracy_summary(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per architecture: final validation accuracy across seeds, the book's, and the difference."""
+def accuracy_spread(runs: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
+    """Per run key: final validation and test accuracy across seeds."""
     table = (
-        runs.groupby(["architecture", "hidden_layers"])
+        runs.groupby(list(keys), sort=False)
         .agg(
             n_seeds=("seed", "nunique"),
             epochs=("epochs", "max"),
@@ -72,12 +98,18 @@ def accuracy_summary(runs: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
+    return _ordered(table, keys, runs)
+
+
+def accuracy_summary(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per architecture: final validation accuracy across seeds, the book's, and the difference."""
+    table = accuracy_spread(runs)
     table["book_val_accuracy"] = table["architecture"].map(book.VALIDATION_ACCURACY).astype(float)
     table["difference_from_book"] = table["val_accuracy_mean"] - table["book_val_accuracy"]
     table["book_in_seed_range"] = table["book_val_accuracy"].between(
         table["val_accuracy_min"], table["val_accuracy_max"]
     )
-    return depth_order(table.drop(columns="hidden_layers"))[
+    return table[
         [
             "architecture",
             "hidden_layers",
@@ -134,31 +166,17 @@ def depth_comparison(runs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def speed_summary(speed: pd.DataFrame) -> pd.DataFrame:
-    """Per protocol x architecture x layer x epoch: grad_norm across seeds
+def speed_summary(speed: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
+    """Per protocol x run key x layer x epoch: grad_norm across seeds
     (median, mean, std, 10 % and 90 % quantiles)."""
-    grouped = speed.groupby(["protocol", "architecture", "layer", "epoch"])["grad_norm"]
+    grouped = speed.groupby(["protocol", *keys, "layer", "epoch"], sort=False)["grad_norm"]
     table = grouped.agg(n_seeds="count", median="median", mean="mean", std="std").reset_index()
     table["q10"] = grouped.quantile(0.1).to_numpy()
     table["q90"] = grouped.quantile(0.9).to_numpy()
-    table = depth_order(table).sort_values(
-        ["protocol", "hidden_layers", "architecture", "layer", "epoch"], kind="stable"
-    )
-    return table[
-        [
-            "protocol",
-            "architecture",
-            "hidden_layers",
-            "layer",
-            "epoch",
-            "n_seeds",
-            "median",
-            "mean",
-            "std",
-            "q10",
-            "q90",
-        ]
-    ].reset_index(drop=True)
+    table = _ordered(table, keys, speed, then=["layer", "epoch"])
+    table = table.sort_values("protocol", kind="stable")
+    columns = ["layer", "epoch", "n_seeds", "median", "mean", "std", "q10", "q90"]
+    return table[["protocol", *_key_columns(keys), *columns]].reset_index(drop=True)
 
 
 def speed_at_init(speed: pd.DataFrame) -> pd.DataFrame:
@@ -199,16 +217,17 @@ def book_ratio(architecture: str) -> float:
     return speeds[-1] / speeds[0] if speeds else np.nan
 
 
-def speed_ratio(speed: pd.DataFrame) -> pd.DataFrame:
+def speed_ratio(speed: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
     """How much faster the last hidden layer learns than the first.
 
     Per run, ``r_e = ||dC/db^{L-1}|| / ||dC/db^1||`` at each epoch ``e``; phase
     "initialisation" is ``r_0``, phase "training" is the median of ``r_e`` over
-    ``e >= 1``. Then mean, std, min, max across seeds. Networks with one hidden layer
-    have no ratio and are left out.
+    ``e >= 1``. Then mean, std, min, max and median across seeds. Networks with one
+    hidden layer have no ratio and are left out. For architectures, the book's ratio at
+    initialisation (protocol B) is added as ``book_ratio``.
     """
-    keys = ["protocol", "architecture", "seed", "epoch"]
-    layers = speed.sort_values("layer").groupby(keys)
+    run = ["protocol", *keys, "seed"]
+    layers = speed.sort_values("layer", kind="stable").groupby([*run, "epoch"], sort=False)
     ends = layers["grad_norm"].agg(first="first", last="last")
     deep = layers["layer"].max() >= 2
     ratio = (ends["last"] / ends["first"])[deep].rename("ratio").reset_index()
@@ -216,33 +235,51 @@ def speed_ratio(speed: pd.DataFrame) -> pd.DataFrame:
         [
             ratio[ratio["epoch"] == 0].assign(phase="initialisation"),
             ratio[ratio["epoch"] >= 1]
-            .groupby(["protocol", "architecture", "seed"])["ratio"]
+            .groupby(run, sort=False)["ratio"]
             .median()
             .reset_index()
             .assign(phase="training"),
         ]
     )
     table = (
-        per_run.groupby(["protocol", "architecture", "phase"])["ratio"]
-        .agg(n_seeds="count", mean="mean", std="std", min="min", max="max")
+        per_run.groupby(["protocol", *keys, "phase"], sort=False)["ratio"]
+        .agg(n_seeds="count", mean="mean", std="std", min="min", max="max", median="median")
         .reset_index()
     )
-    is_book = (table["protocol"] == "B") & (table["phase"] == "initialisation")
-    table["book_ratio"] = np.where(is_book, table["architecture"].map(book_ratio), np.nan)
-    table = depth_order(table).sort_values(
-        ["protocol", "hidden_layers", "architecture", "phase"], kind="stable"
+    columns = ["phase", "n_seeds", "mean", "std", "min", "max", "median"]
+    if keys == BY_ARCHITECTURE:
+        is_book = (table["protocol"] == "B") & (table["phase"] == "initialisation")
+        table["book_ratio"] = np.where(is_book, table["architecture"].map(book_ratio), np.nan)
+        columns.append("book_ratio")
+    table = _ordered(table, keys, speed, then=["phase"]).sort_values("protocol", kind="stable")
+    return table[["protocol", *_key_columns(keys), *columns]].reset_index(drop=True)
+
+
+def saturation_summary(saturation: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
+    """Per run key x layer x epoch, across seeds: the mean of each run's activation mean,
+    activation spread and saturated fraction, with the saturated fraction's min and max."""
+    table = (
+        saturation.groupby([*keys, "layer", "epoch"], sort=False)
+        .agg(
+            n_seeds=("seed", "nunique"),
+            activation_mean=("activation_mean", "mean"),
+            activation_std=("activation_std", "mean"),
+            saturated_fraction=("saturated_fraction", "mean"),
+            saturated_fraction_min=("saturated_fraction", "min"),
+            saturated_fraction_max=("saturated_fraction", "max"),
+        )
+        .reset_index()
     )
-    return table[
-        [
-            "protocol",
-            "architecture",
-            "hidden_layers",
-            "phase",
-            "n_seeds",
-            "mean",
-            "std",
-            "min",
-            "max",
-            "book_ratio",
-        ]
-    ].reset_index(drop=True)
+    columns = [
+        "layer",
+        "epoch",
+        "n_seeds",
+        "activation_mean",
+        "activation_std",
+        "saturated_fraction",
+        "saturated_fraction_min",
+        "saturated_fraction_max",
+    ]
+    return _ordered(table, keys, saturation, then=["layer", "epoch"])[
+        [*_key_columns(keys), *columns]
+    ]

@@ -1,6 +1,13 @@
 # Target lists and wildcard constraints shared by the rule files.
 
+from itertools import product
+
+from vanishing_gradient.activations import ACTIVATIONS
+from vanishing_gradient.initialisers import INITIALISERS
+from vanishing_gradient.sgd import OPTIMISERS
+
 MNIST_FILES = sorted(config["data"]["files"])
+BOOK_VARIANT = {"name": "sigmoid-default-sgd"}
 
 
 wildcard_constraints:
@@ -9,6 +16,7 @@ wildcard_constraints:
     name="|".join(MNIST_FILES),
     sha256=r"[0-9a-f]{64}",
     figure=r"[a-z_]+",
+    variant=r"[a-z]+-[a-z]+-[a-z]+",
 
 
 def mnist_file(name):
@@ -50,7 +58,43 @@ def figure_files(figure):
     )
 
 
-def protocol_params(section):
-    """The protocol's hyper-parameters as a sorted tuple of pairs: deterministic params."""
+def protocol_params(section, epochs=None):
+    """The protocol's hyper-parameters as a tuple of pairs in a fixed order (deterministic
+    params); ``epochs`` replaces the section's own when given."""
     keys = ["training_size", "epochs", "mini_batch_size", "eta", "lmbda"]
-    return tuple((key, config[section][key]) for key in keys)
+    values = {**config[section], **({"epochs": epochs} if epochs else {})}
+    return tuple((key, values[key]) for key in keys)
+
+
+def ablation_variants():
+    """Variant names "<activation>-<initialiser>-<optimiser>" in the configured order
+    (every combination when ablation.full_product is on)."""
+    if config["ablation"]["full_product"]:
+        return ["-".join(parts) for parts in product(ACTIVATIONS, INITIALISERS, OPTIMISERS)]
+    return [
+        f"{v['activation']}-{v['initialiser']}-{v['optimiser']}"
+        for v in config["ablation"]["variants"]
+    ]
+
+
+def variant_params(wildcards):
+    """A variant's settings; momentum enters only the variants that use it, so changing it
+    reruns nothing else."""
+    if wildcards.variant.endswith("-sgd"):
+        return {"name": wildcards.variant}
+    return {
+        "name": wildcards.variant,
+        "mu": config["ablation"]["momentum"],
+        "schedule": config["ablation"]["momentum_schedule"],
+    }
+
+
+def ablation_runs(protocol, kind):
+    """Per-run outputs of the ablation for one protocol ("accuracy" or "speed") and kind."""
+    return expand(
+        "results/ablation/{protocol}/{variant}/seed{seed}.{kind}.csv",
+        protocol=protocol,
+        variant=ablation_variants(),
+        seed=config["ablation"]["seeds"],
+        kind=kind,
+    )

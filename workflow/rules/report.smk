@@ -8,6 +8,15 @@ REPORT_FIGURES = [
     "accuracy_vs_depth",
     "accuracy_vs_epoch",
 ]
+BEYOND_FIGURES = [
+    "variant_speed",
+    "ratio_heatmap",
+    "variant_accuracy",
+    "saturation",
+    "chain_vanishing",
+    "chain_exploding",
+    "unstable_width",
+]
 
 
 rule write_report:
@@ -18,6 +27,14 @@ rule write_report:
         speed_at_init="results/tables/speed_at_init.csv",
         speed_ratio="results/tables/speed_ratio.csv",
         figures=expand("results/figures/{figure}.png", figure=REPORT_FIGURES),
+        ablation_accuracy_by_run="results/ablation/tables/accuracy_by_run.csv",
+        ablation_accuracy_summary="results/ablation/tables/accuracy_summary.csv",
+        ablation_speed_ratio="results/ablation/tables/speed_ratio.csv",
+        ablation_saturation_summary="results/ablation/tables/saturation_summary.csv",
+        chain_summary="results/chain/chain_summary.csv",
+        chain_exploding="results/chain/chain_exploding.csv",
+        unstable_width="results/chain/unstable_width.csv",
+        beyond_figures=expand("results/figures/{figure}.png", figure=BEYOND_FIGURES),
     output:
         markdown="results/report.md",
         html="results/report.html",
@@ -28,6 +45,7 @@ rule write_report:
         runtime="5m",
     params:
         figures=REPORT_FIGURES,
+        beyond_figures=BEYOND_FIGURES,
         config=config,
     script:
         "../../scripts/write_report.py"

@@ -18,6 +18,8 @@ rule train_for_accuracy:
         mem_mb=1000,
         runtime="60m",
     params:
+        architecture=lambda wildcards: wildcards.architecture,
+        variant=BOOK_VARIANT,
         protocol=protocol_params("accuracy"),
         probe_size=config["accuracy"]["probe_size"],
         train_cost_size=config["accuracy"]["train_cost_size"],
@@ -40,6 +42,8 @@ rule train_for_speed:
         mem_mb=1000,
         runtime="30m",
     params:
+        architecture=lambda wildcards: wildcards.architecture,
+        variant=BOOK_VARIANT,
         protocol=protocol_params("speed"),
     script:
         "../../scripts/train_for_speed.py"

@@ -1,0 +1,20 @@
+"""Figures of the ablation: speed per variant, ratio heat map, accuracy, saturation."""
+
+import pandas as pd
+
+from vanishing_gradient import ablation_plots
+from vanishing_gradient.figure_files import save_figure
+from vanishing_gradient.job_log import log_to
+
+log_to(snakemake.log[0])
+tables = {name: pd.read_csv(path) for name, path in snakemake.input.items()}
+figures = {
+    "variant_speed": ablation_plots.variant_speed_figure(tables["speed_summary"]),
+    "ratio_heatmap": ablation_plots.ratio_heatmap_figure(tables["speed_ratio"]),
+    "variant_accuracy": ablation_plots.variant_accuracy_figure(
+        tables["accuracy_by_run"], tables["accuracy_summary"]
+    ),
+    "saturation": ablation_plots.saturation_figure(tables["saturation_summary"]),
+}
+for name, figure in figures.items():
+    save_figure(figure, snakemake.output[name], dpi=snakemake.params.dpi)

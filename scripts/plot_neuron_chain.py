@@ -1,0 +1,18 @@
+"""Figures of the neuron chain: vanishing with depth, exploding, the unstable width."""
+
+import pandas as pd
+
+from vanishing_gradient import chain_plots
+from vanishing_gradient.figure_files import save_figure
+from vanishing_gradient.job_log import log_to
+
+log_to(snakemake.log[0])
+figures = {
+    "vanishing": chain_plots.chain_vanishing_figure(pd.read_csv(snakemake.input.summary)),
+    "exploding": chain_plots.chain_exploding_figure(pd.read_csv(snakemake.input.exploding)),
+    "unstable_width": chain_plots.unstable_width_figure(
+        pd.read_csv(snakemake.input.unstable_width)
+    ),
+}
+for name, figure in figures.items():
+    save_figure(figure, snakemake.output[name], dpi=snakemake.params.dpi)

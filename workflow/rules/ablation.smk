@@ -1,0 +1,121 @@
+# Beyond the chapter: variants of the deep network, trained by both protocols, their
+# tables and figures. Nothing here is an input of the chapter's experiment.
+
+
+rule train_variant_for_accuracy:
+    input:
+        "results/data/mnist.npz",
+    output:
+        epochs="results/ablation/accuracy/{variant}/seed{seed}.epochs.csv",
+        speed="results/ablation/accuracy/{variant}/seed{seed}.speed.csv",
+        saturation="results/ablation/accuracy/{variant}/seed{seed}.saturation.csv",
+        test="results/ablation/accuracy/{variant}/seed{seed}.test.csv",
+    log:
+        "logs/train_variant_for_accuracy/{variant}/seed{seed}.log",
+    benchmark:
+        "results/benchmarks/train_variant_for_accuracy/{variant}/seed{seed}.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime="60m",
+    params:
+        architecture=config["ablation"]["architecture"],
+        variant=variant_params,
+        protocol=protocol_params("accuracy", epochs=config["ablation"]["accuracy_epochs"]),
+        probe_size=config["accuracy"]["probe_size"],
+        train_cost_size=config["accuracy"]["train_cost_size"],
+    script:
+        "../../scripts/train_for_accuracy.py"
+
+
+rule train_variant_for_speed:
+    input:
+        "results/data/mnist.npz",
+    output:
+        speed="results/ablation/speed/{variant}/seed{seed}.speed.csv",
+        gradient_at_init="results/ablation/speed/{variant}/seed{seed}.gradient_at_init.csv",
+    log:
+        "logs/train_variant_for_speed/{variant}/seed{seed}.log",
+    benchmark:
+        "results/benchmarks/train_variant_for_speed/{variant}/seed{seed}.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime="30m",
+    params:
+        architecture=config["ablation"]["architecture"],
+        variant=variant_params,
+        protocol=protocol_params("speed", epochs=config["ablation"]["speed_epochs"]),
+    script:
+        "../../scripts/train_for_speed.py"
+
+
+rule aggregate_ablation:
+    input:
+        epochs=ablation_runs("accuracy", "epochs"),
+        test=ablation_runs("accuracy", "test"),
+        accuracy_speed=ablation_runs("accuracy", "speed"),
+        saturation=ablation_runs("accuracy", "saturation"),
+        speed=ablation_runs("speed", "speed"),
+    output:
+        accuracy_by_run="results/ablation/tables/accuracy_by_run.csv",
+        accuracy_summary=report(
+            "results/ablation/tables/accuracy_summary.csv",
+            caption="../report/ablation_accuracy.rst",
+            category="Beyond the chapter",
+        ),
+        speed="results/ablation/tables/speed_of_learning.csv",
+        speed_summary="results/ablation/tables/speed_summary.csv",
+        speed_ratio=report(
+            "results/ablation/tables/speed_ratio.csv",
+            caption="../report/ablation_ratio.rst",
+            category="Beyond the chapter",
+        ),
+        saturation="results/ablation/tables/saturation.csv",
+        saturation_summary="results/ablation/tables/saturation_summary.csv",
+    log:
+        "logs/aggregate_ablation/tables.log",
+    resources:
+        mem_mb=1000,
+        runtime="5m",
+    script:
+        "../../scripts/aggregate_ablation.py"
+
+
+rule plot_ablation:
+    input:
+        accuracy_by_run="results/ablation/tables/accuracy_by_run.csv",
+        accuracy_summary="results/ablation/tables/accuracy_summary.csv",
+        speed_summary="results/ablation/tables/speed_summary.csv",
+        speed_ratio="results/ablation/tables/speed_ratio.csv",
+        saturation_summary="results/ablation/tables/saturation_summary.csv",
+    output:
+        variant_speed=report(
+            figure_files("variant_speed"),
+            caption="../report/variant_speed.rst",
+            category="Beyond the chapter",
+        ),
+        ratio_heatmap=report(
+            figure_files("ratio_heatmap"),
+            caption="../report/ratio_heatmap.rst",
+            category="Beyond the chapter",
+        ),
+        variant_accuracy=report(
+            figure_files("variant_accuracy"),
+            caption="../report/variant_accuracy.rst",
+            category="Beyond the chapter",
+        ),
+        saturation=report(
+            figure_files("saturation"),
+            caption="../report/saturation.rst",
+            category="Beyond the chapter",
+        ),
+    log:
+        "logs/plot_ablation/figures.log",
+    resources:
+        mem_mb=1000,
+        runtime="5m",
+    params:
+        dpi=config["figures"]["dpi"],
+    script:
+        "../../scripts/plot_ablation.py"
