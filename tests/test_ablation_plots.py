@@ -18,6 +18,7 @@ from vanishing_gradient.ablation_plots import (
     variant_speed_figure,
 )
 from vanishing_gradient.plots import layer_colour
+from vanishing_gradient.tables import variant_columns
 
 SEEDS = [1, 2, 3]
 LAYERS = [1, 2, 3, 4]
@@ -38,16 +39,6 @@ EPOCHS_B = 50
 EPOCHS_A = 6
 
 
-def _parts(variant: str) -> dict:
-    activation, initialiser, optimiser = variant.split("-")
-    return {
-        "variant": variant,
-        "activation": activation,
-        "initialiser": initialiser,
-        "optimiser": optimiser,
-    }
-
-
 def speed_summary(variants: dict = VARIANTS) -> pd.DataFrame:
     """Protocol A and B speed curves: layer l's median is geometric between layer 1 and
     layer 4 with the variant's init ratio, drifting to the training ratio over epochs."""
@@ -66,7 +57,7 @@ def speed_summary(variants: dict = VARIANTS) -> pd.DataFrame:
                     pd.DataFrame(
                         {
                             "protocol": protocol,
-                            **_parts(variant),
+                            **variant_columns(variant),
                             "layer": layer,
                             "epoch": epoch,
                             "n_seeds": len(SEEDS),
@@ -86,7 +77,7 @@ def speed_ratio(variants: dict = VARIANTS) -> pd.DataFrame:
     rows = [
         {
             "protocol": protocol,
-            **_parts(variant),
+            **variant_columns(variant),
             "phase": phase,
             "n_seeds": len(SEEDS),
             "mean": value,
@@ -108,7 +99,7 @@ def accuracy_tables(variants: dict = VARIANTS) -> tuple[pd.DataFrame, pd.DataFra
     runs = pd.DataFrame(
         [
             {
-                **_parts(variant),
+                **variant_columns(variant),
                 "seed": seed,
                 "epochs": EPOCHS_A,
                 "final_val_accuracy": accuracy + offsets[seed],
@@ -155,7 +146,7 @@ def saturation_summary(variants=("sigmoid-default-sgd", "tanh-glorot-sgd", "relu
                     mean, fraction, std = 0.3 + 0.1 * layer, 0.45 + 0.01 * epoch, 0.5
                 rows.append(
                     {
-                        **_parts(variant),
+                        **variant_columns(variant),
                         "layer": layer,
                         "epoch": epoch,
                         "n_seeds": len(SEEDS),

@@ -11,6 +11,7 @@ from scipy.stats import ttest_ind
 from vanishing_gradient import report_beyond
 from vanishing_gradient.report import _p
 from vanishing_gradient.report_beyond import accuracy_against_baseline, render_beyond_section
+from vanishing_gradient.tables import variant_columns
 
 SEEDS = [1, 2, 3]
 # variant -> (median last/first ratio at initialisation, over training, per-seed accuracies)
@@ -51,21 +52,11 @@ SETTINGS = {
 }
 
 
-def _parts(variant: str) -> dict:
-    activation, initialiser, optimiser = variant.split("-")
-    return {
-        "variant": variant,
-        "activation": activation,
-        "initialiser": initialiser,
-        "optimiser": optimiser,
-    }
-
-
 def _accuracy_by_run() -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                **_parts(variant),
+                **variant_columns(variant),
                 "seed": seed,
                 "epochs": 12,
                 "final_val_accuracy": accuracy,
@@ -85,7 +76,7 @@ def _accuracy_summary() -> pd.DataFrame:
         a = np.array(accuracies)
         rows.append(
             {
-                **_parts(variant),
+                **variant_columns(variant),
                 "n_seeds": len(a),
                 "epochs": 12,
                 "val_accuracy_mean": a.mean(),
@@ -109,7 +100,7 @@ def _speed_ratio() -> pd.DataFrame:
                 rows.append(
                     {
                         "protocol": protocol,
-                        **_parts(variant),
+                        **variant_columns(variant),
                         "phase": phase,
                         "n_seeds": 3,
                         "mean": value,
@@ -138,7 +129,7 @@ def _saturation(top_after_first: float = 0.031, fraction_after_first: float = 0.
                     mean, fraction = 0.013, 0.026
                 rows.append(
                     {
-                        **_parts(variant),
+                        **variant_columns(variant),
                         "layer": layer,
                         "epoch": epoch,
                         "n_seeds": 3,

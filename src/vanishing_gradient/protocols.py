@@ -3,8 +3,7 @@
 Protocol A (accuracy): mini-batch SGD on the training split; after every epoch the
 validation accuracy and cost, the training cost on the first ``train_cost_size``
 training images, and the speed of learning of every hidden layer on a fixed probe set
-(the first ``probe_size`` training images). The monitored sets are widened to float64
-once, so that measuring costs a fraction of an epoch.
+(the first ``probe_size`` training images).
 
 Protocol B (speed of learning): the book's experiment, full-batch gradient descent on
 the first ``training_size`` training images; before every update, the norm
@@ -29,6 +28,7 @@ from .activations import saturated
 from .initialisers import initialise
 from .network import Network, evaluate, forward, mean_bias_gradients, one_hot, parse_architecture
 from .sgd import Optimiser, Trainer
+from .tables import variant_columns
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,10 @@ class Variant:
     @classmethod
     def named(cls, name: str, mu: float = 0.9, schedule: bool = False) -> "Variant":
         """The variant ``"<activation>-<initialiser>-<optimiser>"``, e.g. ``"tanh-glorot-sgd"``."""
-        activation, initialiser, optimiser = name.split("-")
-        return cls(activation, initialiser, Optimiser(optimiser, mu, schedule))
+        parts = variant_columns(name)
+        return cls(
+            parts["activation"], parts["initialiser"], Optimiser(parts["optimiser"], mu, schedule)
+        )
 
 
 @dataclass(frozen=True)
@@ -164,10 +166,9 @@ def run_accuracy_protocol(
     x = data["train_images"][: protocol.training_size]
     labels = data["train_labels"][: protocol.training_size]
     y = one_hot(labels)
-    x_val = data["validation_images"].astype(np.float64)
-    labels_val = data["validation_labels"]
-    x_cost, labels_cost = x[:train_cost_size].astype(np.float64), labels[:train_cost_size]
-    x_probe, y_probe = x[:probe_size].astype(np.float64), y[:probe_size]
+    x_val, labels_val = data["validation_images"], data["validation_labels"]
+    x_cost, labels_cost = x[:train_cost_size], labels[:train_cost_size]
+    x_probe, y_probe = x[:probe_size], y[:probe_size]
 
     def probe(epoch: int) -> None:
         gradients = mean_bias_gradients(net, x_probe, y_probe)
@@ -248,11 +249,10 @@ def run_speed_protocol(
     net, trainer, rng = start_network(architecture, seed, variant)
     x = data["train_images"][: protocol.training_size]
     y = one_hot(data["train_labels"][: protocol.training_size])
-    x_measured = x.astype(np.float64)
 
     speeds: list[dict] = []
     for epoch in range(protocol.epochs + 1):
-        mean_grads_b = mean_bias_gradients(net, x_measured, y)
+        mean_grads_b = mean_bias_gradients(net, x, y)
         layer_speeds = hidden_layer_speeds(mean_grads_b)
         check_finite(net, {"gradient": sum(layer_speeds)}, architecture, seed, epoch, protocol.eta)
         if epoch == 0:
