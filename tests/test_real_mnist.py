@@ -22,6 +22,9 @@ def test_short_real_run(tmp_path):
     config["seeds"] = [1, 2]
     config["accuracy"]["epochs"] = 2
     config["speed"]["epochs"] = 20
+    config["ablation"].update(seeds=[1], accuracy_epochs=1, speed_epochs=20)
+    config["ablation"]["variants"] = config["ablation"]["variants"][:3]
+    config["chain"]["samples"] = 2000
     write_config(tmp_path, config)
     snakemake(tmp_path, mnist_dir=os.environ["MNIST_DIR"])
 
