@@ -25,3 +25,11 @@ rule all:
     input:
         "results/report.md",
         "results/report.html",
+
+
+rule chapter:
+    # The chapter's experiment alone: its tables and figures, without the ablation.
+    input:
+        rules.aggregate_accuracy.output,
+        rules.aggregate_speed.output,
+        expand("results/figures/{figure}.png", figure=REPORT_FIGURES),
