@@ -66,26 +66,22 @@ def tiny_config(mnist_dir: Path, files: dict) -> dict:
     return config
 
 
-def snakemake(
-    workdir: Path, *args: str, check: bool = True, mnist_dir: str | None = None
-) -> subprocess.CompletedProcess:
-    """Run the project's workflow in ``workdir`` (its config.yaml), as a user would;
-    MNIST_DIR is set to ``mnist_dir`` (unset when None)."""
+def snakemake_command(*args: str, mnist_dir: str | None = None) -> tuple[list[str], dict]:
+    """The command line running the project's Snakefile with ``args``, and its environment:
+    MNIST_DIR set to ``mnist_dir`` (unset when None)."""
     env = {k: v for k, v in os.environ.items() if k != "MNIST_DIR"}
     if mnist_dir:
         env["MNIST_DIR"] = mnist_dir
-    command = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--snakefile",
-        str(ROOT / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--cores",
-        "2",
-        *args,
-    ]
+    return [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), *args], env
+
+
+def snakemake(
+    workdir: Path, *args: str, check: bool = True, mnist_dir: str | None = None
+) -> subprocess.CompletedProcess:
+    """Run the project's workflow in ``workdir`` (its config.yaml), as a user would."""
+    command, env = snakemake_command(
+        "--directory", str(workdir), "--cores", "2", *args, mnist_dir=mnist_dir
+    )
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     if check and done.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
