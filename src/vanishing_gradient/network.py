@@ -129,33 +129,36 @@ def evaluate(
     return correct, cost
 
 
+def deltas(net: Network, x: np.ndarray, y: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """``([a^0, ..., a^L], [delta^1, ..., delta^L])`` of a batch, by the forward pass and the
+    backward recursion of the module docstring (one row per example)."""
+    activations = forward(net, x)
+    delta = activations[-1] - y
+    backward = [delta]
+    for layer in range(len(net.weights) - 1, 0, -1):
+        delta = (delta @ net.weights[layer].T) * slope(net.activation, activations[layer])
+        backward.append(delta)
+    return activations, backward[::-1]
+
+
 def backprop(
     net: Network, x: np.ndarray, y: np.ndarray
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Gradients ``(dC/dW^l, dC/db^l)`` for ``l = 1 .. L`` of ``C = sum_x C_x`` over the batch.
-
-    Uses the equations of the module docstring; summed, not averaged, over the rows.
-    """
-    activations = forward(net, x)
-    delta = activations[-1] - y
-    grads_w: list[np.ndarray] = [None] * len(net.weights)  # type: ignore[list-item]
-    grads_b: list[np.ndarray] = [None] * len(net.biases)  # type: ignore[list-item]
-    for layer in range(len(net.weights) - 1, -1, -1):
-        grads_w[layer] = activations[layer].T @ delta
-        grads_b[layer] = delta.sum(axis=0)
-        if layer > 0:
-            delta = (delta @ net.weights[layer].T) * slope(net.activation, activations[layer])
-    return grads_w, grads_b
+    """Gradients ``(dC/dW^l, dC/db^l)`` for ``l = 1 .. L`` of ``C = sum_x C_x`` over the batch:
+    ``(a^{l-1})^T delta^l`` and the column sums of ``delta^l`` (summed, not averaged)."""
+    activations, layer_deltas = deltas(net, x, y)
+    grads_w = [a.T @ d for a, d in zip(activations[:-1], layer_deltas)]
+    return grads_w, [d.sum(axis=0) for d in layer_deltas]
 
 
 def mean_bias_gradients(net: Network, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
-    """``dC/db^l`` averaged over the rows of ``x``, for every layer ``l = 1 .. L``.
+    """``dC/db^l`` averaged over the rows of ``x``, for every layer ``l = 1 .. L`` (no weight
+    gradients are formed).
 
     Its Euclidean norm for a hidden layer is the book's "speed of learning" of that layer.
     Biases are not regularised, so the L2 term does not enter.
     """
-    _, grads_b = backprop(net, x, y)
-    return [g / len(x) for g in grads_b]
+    return [d.mean(axis=0) for d in deltas(net, x, y)[1]]
 
 
 def one_hot(labels: np.ndarray, classes: int = 10) -> np.ndarray:

@@ -26,7 +26,14 @@ import pandas as pd
 
 from .activations import saturated
 from .initialisers import initialise
-from .network import Network, evaluate, forward, mean_bias_gradients, one_hot, parse_architecture
+from .network import (
+    Network,
+    deltas,
+    evaluate,
+    mean_bias_gradients,
+    one_hot,
+    parse_architecture,
+)
 from .sgd import Optimiser, Trainer
 from .tables import variant_columns
 
@@ -123,11 +130,11 @@ def speed_rows(
 
 
 def saturation_rows(
-    net: Network, x_probe: np.ndarray, architecture: str, seed: int, epoch: int
+    activation: str, hidden: list[np.ndarray], architecture: str, seed: int, epoch: int
 ) -> list[dict]:
-    """Per hidden layer on the probe set: mean and standard deviation of the activations
-    (over units and images), and the fraction of units saturated (``activations.saturated``)."""
-    hidden = forward(net, x_probe)[1:-1]
+    """Per hidden layer ``l`` (``hidden[l - 1]``: its activations on the probe set, one row
+    per image): mean and standard deviation of the activations (over units and images),
+    and the fraction of units saturated (``activations.saturated`` of ``activation``)."""
     return [
         {
             "architecture": architecture,
@@ -136,7 +143,7 @@ def saturation_rows(
             "layer": layer,
             "activation_mean": float(a.mean()),
             "activation_std": float(a.std()),
-            "saturated_fraction": float(saturated(net.activation, a).mean()),
+            "saturated_fraction": float(saturated(activation, a).mean()),
         }
         for layer, a in enumerate(hidden, start=1)
     ]
@@ -171,9 +178,11 @@ def run_accuracy_protocol(
     x_probe, y_probe = x[:probe_size], y[:probe_size]
 
     def probe(epoch: int) -> None:
-        gradients = mean_bias_gradients(net, x_probe, y_probe)
+        activations, layer_deltas = deltas(net, x_probe, y_probe)
+        gradients = [d.mean(axis=0) for d in layer_deltas]
         speeds.extend(speed_rows("A", architecture, seed, epoch, hidden_layer_speeds(gradients)))
-        saturation.extend(saturation_rows(net, x_probe, architecture, seed, epoch))
+        hidden = activations[1:-1]
+        saturation.extend(saturation_rows(net.activation, hidden, architecture, seed, epoch))
 
     epoch_rows, speeds, saturation = [], [], []
     probe(0)
