@@ -31,7 +31,7 @@ BALANCED_FACTOR = 3.0
 # MOSTLY_SATURATED of its units saturated.
 NEAR_ZERO_ACTIVATION = 0.1
 MOSTLY_SATURATED = 0.5
-# The exploding chain agrees with 25^(L-1) when every depth is within this relative error.
+# The exploding chain agrees with (w/4)^(L-1) when every depth is within this relative error.
 EXPLODING_RTOL = 1e-6
 
 ACTIVATION_TEXT = {
@@ -416,7 +416,7 @@ def _saturation(
 
 def _chain(tables: dict[str, pd.DataFrame], figures: dict[str, str]) -> str:
     """The chain of single neurons: vanishing against (1/4)^(L-1), exploding against
-    25^(L-1), and the peak of the unstable width."""
+    (w/4)^(L-1), and the peak of the unstable width."""
     blocks = []
     summary = tables.get("chain_summary")
     if summary is not None and not summary.empty:
@@ -451,9 +451,13 @@ def _chain(tables: dict[str, pd.DataFrame], figures: dict[str, str]) -> str:
         error = float((exploding["ratio"] / exploding["expected"] - 1).abs().max())
         deepest = exploding.loc[exploding["depth"].idxmax()]
         agree = "agree" if error < EXPLODING_RTOL else "do not agree"
+        ordered = exploding.sort_values("depth")["expected"].to_numpy()
+        factor = float(ordered[1] / ordered[0])  # (w/4)^(L-1): one layer's factor w/4
         blocks.append(
-            "With w = 100 and biases making every z = 0 each factor is 100 · σ'(0) = 25: at L = "
-            f"{int(deepest['depth'])} the computed ratio is {_num(deepest['ratio'])} against 25^(L−1) = "
+            f"With w = {_num(4 * factor)} and biases making every z = 0 each factor is "
+            f"{_num(4 * factor)} · σ'(0) = {_num(factor)}: at L = "
+            f"{int(deepest['depth'])} the computed ratio is {_num(deepest['ratio'])} against "
+            f"{_num(factor)}^(L−1) = "
             f"{_num(deepest['expected'])}; over depths {int(exploding['depth'].min())} to "
             f"{int(exploding['depth'].max())} the two {agree} to within a relative difference of {error:.1e} "
             f"(tolerance {EXPLODING_RTOL:g})."
@@ -462,9 +466,9 @@ def _chain(tables: dict[str, pd.DataFrame], figures: dict[str, str]) -> str:
             _figure(
                 figures,
                 "chain_exploding",
-                f"The exploding chain, w = 100 with every z = 0, depths {int(exploding['depth'].min())} to "
-                f"{int(exploding['depth'].max())}: computed ratio against 25^(L−1) (deterministic: no seeds, "
-                "no training).",
+                f"The exploding chain, w = {_num(4 * factor)} with every z = 0, depths "
+                f"{int(exploding['depth'].min())} to {int(exploding['depth'].max())}: computed ratio "
+                f"against {_num(factor)}^(L−1) (deterministic: no seeds, no training).",
             )
         )
     width = tables.get("unstable_width")
