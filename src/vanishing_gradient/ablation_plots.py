@@ -19,7 +19,7 @@ from matplotlib import colormaps
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
-from .plots import _seeds, layer_colour
+from .plots import _seeds, layer_colour, line_with_band
 
 BASELINE = "sigmoid-default-sgd"
 # Glorot & Bengio's comparison: the book's sigmoid net against tanh with their normalised
@@ -86,9 +86,14 @@ def variant_speed_figure(speed_summary: pd.DataFrame, protocol: str = "B") -> Fi
         for layer, curve in rows[rows["variant"] == variant].groupby("layer"):
             curve = curve.sort_values("epoch")
             colour = layer_colour(layer)
-            ax.plot(curve["epoch"], curve["median"], color=colour, label=f"hidden layer {layer}")
-            ax.fill_between(
-                curve["epoch"], curve["q10"], curve["q90"], color=colour, alpha=0.2, linewidth=0
+            line_with_band(
+                ax,
+                curve["epoch"],
+                curve["median"],
+                curve["q10"],
+                curve["q90"],
+                colour,
+                label=f"hidden layer {layer}",
             )
         ax.set_yscale("log")
         ax.set_title(variant, fontsize="medium", fontweight="bold" if variant == BASELINE else None)
@@ -302,21 +307,16 @@ def saturation_figure(saturation_summary: pd.DataFrame, variants=None) -> Figure
                 capsize=2,
                 color=colour,
             )
-            bottom.plot(
+            line_with_band(
+                bottom,
                 curve["epoch"],
                 100 * curve["saturated_fraction"],
-                "o-",
-                markersize=3,
-                color=colour,
-                label=f"hidden layer {layer}",
-            )
-            bottom.fill_between(
-                curve["epoch"],
                 100 * curve["saturated_fraction_min"],
                 100 * curve["saturated_fraction_max"],
-                color=colour,
-                alpha=0.2,
-                linewidth=0,
+                colour,
+                label=f"hidden layer {layer}",
+                marker="o",
+                markersize=3,
             )
         top.set_title(
             f"{variant}\n({_seeds(rows['n_seeds'])})",

@@ -7,6 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .chain import UNSTABLE_THRESHOLD, peak_unstable_width
+from .plots import line_with_band
 
 SCALE_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a")
 RATIO_LABEL = r"$|\partial C/\partial b_1| \,/\, |\partial C/\partial b_L|$ (dimensionless)"
@@ -35,21 +36,16 @@ def chain_vanishing_figure(summary: pd.DataFrame) -> Figure:
         colour = SCALE_COLOURS[i % len(SCALE_COLOURS)]
         weights = "w ~ ?" if np.isnan(scale) else f"w ~ {_scale_text(scale)}"
         n = int(curve["n_samples"].min())
-        ax.plot(
+        line_with_band(
+            ax,
             curve["depth"],
             curve["median"],
-            "o-",
-            color=colour,
-            label=f"median of {n:,} chains; {weights}, b ~ N(0, 1), $a_0$ ~ U(0, 1)",
-        )
-        ax.fill_between(
-            curve["depth"],
             curve["q10"],
             curve["q90"],
-            color=colour,
-            alpha=0.2,
-            linewidth=0,
-            label="10–90 % of chains",
+            colour,
+            label=f"median of {n:,} chains; {weights}, b ~ N(0, 1), $a_0$ ~ U(0, 1)",
+            band_label="10–90 % of chains",
+            marker="o",
         )
     reference = summary.drop_duplicates("depth").sort_values("depth")
     ax.plot(

@@ -35,6 +35,13 @@ def architecture_colour(n_hidden: int) -> tuple[float, float, float, float]:
     return colormaps["viridis"](0.8 * min(n_hidden - 1, 3) / 3)
 
 
+def line_with_band(ax, x, centre, low, high, colour, label=None, band_label=None, **line) -> None:
+    """A line through ``centre`` and, in the same colour, a translucent band from ``low``
+    to ``high`` (a spread across seeds or samples); ``line`` styles the line."""
+    ax.plot(x, centre, color=colour, label=label, **line)
+    ax.fill_between(x, low, high, color=colour, alpha=0.2, linewidth=0, label=band_label)
+
+
 def _seeds(n_seeds: pd.Series) -> str:
     """'5 seeds', or '3–5 seeds' when the count differs between rows."""
     low, high = int(n_seeds.min()), int(n_seeds.max())
@@ -154,19 +161,14 @@ def speed_of_learning_figure(
     for ax, architecture in zip(axes, architectures):
         for layer, curve in rows[rows["architecture"] == architecture].groupby("layer"):
             curve = curve.sort_values("epoch")
-            ax.plot(
+            line_with_band(
+                ax,
                 curve["epoch"],
                 curve["median"],
-                color=layer_colour(layer),
-                label=f"hidden layer {layer}",
-            )
-            ax.fill_between(
-                curve["epoch"],
                 curve["q10"],
                 curve["q90"],
-                color=layer_colour(layer),
-                alpha=0.2,
-                linewidth=0,
+                layer_colour(layer),
+                label=f"hidden layer {layer}",
             )
         book = speed_at_init[
             (speed_at_init["architecture"] == architecture)
@@ -250,14 +252,14 @@ def accuracy_vs_epoch_figure(accuracy_by_epoch: pd.DataFrame) -> Figure:
     for architecture in sorted(stats["architecture"].unique(), key=hidden_layers):
         curve = stats[stats["architecture"] == architecture]
         colour = architecture_colour(hidden_layers(architecture))
-        ax.plot(curve["epoch"], 100 * curve["mean"], color=colour, label=architecture)
-        ax.fill_between(
+        line_with_band(
+            ax,
             curve["epoch"],
+            100 * curve["mean"],
             100 * curve["min"],
             100 * curve["max"],
-            color=colour,
-            alpha=0.2,
-            linewidth=0,
+            colour,
+            label=architecture,
         )
     ax.set(
         xlabel="epoch",
