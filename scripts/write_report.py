@@ -14,9 +14,9 @@ config = snakemake.params.config
 report_dir = Path(snakemake.output.markdown).parent
 
 
-def tables_named(names, prefix=""):
-    """The input tables ``prefix + name``, keyed by name."""
-    return {name: pd.read_csv(snakemake.input[prefix + name]) for name in names}
+def tables_named(names):
+    """The input tables of these names, keyed by name."""
+    return {name: pd.read_csv(snakemake.input[name]) for name in names}
 
 
 def figures_named(names, paths):
@@ -27,16 +27,17 @@ def figures_named(names, paths):
 chapter_tables = tables_named(
     ["accuracy_summary", "accuracy_by_run", "depth_comparison", "speed_at_init", "speed_ratio"]
 )
-beyond_tables = {
-    **{
-        f"ablation_{name}": table
-        for name, table in tables_named(
-            ["accuracy_by_run", "accuracy_summary", "speed_ratio", "saturation_summary"],
-            "ablation_",
-        ).items()
-    },
-    **tables_named(["chain_summary", "chain_exploding", "unstable_width"]),
-}
+beyond_tables = tables_named(
+    [
+        "ablation_accuracy_by_run",
+        "ablation_accuracy_summary",
+        "ablation_speed_ratio",
+        "ablation_saturation_summary",
+        "chain_summary",
+        "chain_exploding",
+        "unstable_width",
+    ]
+)
 ablation = config["ablation"]
 beyond = render_beyond_section(
     beyond_tables,

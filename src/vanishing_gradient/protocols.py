@@ -79,9 +79,8 @@ class AccuracyRun:
 
     epochs: pd.DataFrame  # architecture, seed, epoch, val_accuracy, val_cost, train_cost, seconds
     speed: pd.DataFrame  # protocol, architecture, seed, epoch, layer, grad_norm
-    saturation: (
-        pd.DataFrame
-    )  # architecture, seed, epoch, layer, activation_mean, activation_std, saturated_fraction
+    # architecture, seed, epoch, layer, activation_mean, activation_std, saturated_fraction
+    saturation: pd.DataFrame
     test: pd.DataFrame  # architecture, seed, test_accuracy (after the last epoch)
 
 

@@ -108,6 +108,7 @@ def _train_epoch(
     used_w = [w for w in weights]
     used_b = [b for b in biases]
     step_index = first_step
+    decay = 1.0 - eta * lmbda / n  # plain SGD's weight decay per update
     for start in range(0, n, mini_batch_size):
         size = min(mini_batch_size, n - start)
         mu = _momentum_at(step_index, mu_max, schedule) if kind > 0 else 0.0
@@ -147,7 +148,6 @@ def _train_epoch(
                 for j in range(b.shape[0]):
                     grad_b[j] += delta[i, j]
             if kind == 0:
-                decay = 1.0 - eta * lmbda / n
                 for i in range(w.shape[0]):
                     for j in range(w.shape[1]):
                         w[i, j] = decay * w[i, j] - step * grad_w[i, j]
@@ -209,4 +209,4 @@ class Trainer:
             eta,
             lmbda,
         )
-        self.updates += -(-len(x) // mini_batch_size)
+        self.updates += math.ceil(len(x) / mini_batch_size)

@@ -5,6 +5,7 @@ from itertools import product
 from vanishing_gradient.activations import ACTIVATIONS
 from vanishing_gradient.initialisers import INITIALISERS
 from vanishing_gradient.sgd import OPTIMISERS
+from vanishing_gradient.statistics import hidden_layers
 
 MNIST_FILES = sorted(config["data"]["files"])
 BOOK_VARIANT = {"name": "sigmoid-default-sgd"}
@@ -26,7 +27,7 @@ def mnist_file(name):
 
 def speed_architectures():
     """Architectures with at least two hidden layers: protocol B compares their layers."""
-    return [a for a in config["architectures"] if a.count("-") >= 3]
+    return [a for a in config["architectures"] if hidden_layers(a) >= 2]
 
 
 def accuracy_runs(kind):
