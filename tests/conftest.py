@@ -1,6 +1,7 @@
 """Shared fixtures: a tiny MNIST-shaped data set and a workflow directory that uses it."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -66,26 +67,47 @@ def tiny_config(mnist_dir: Path, files: dict) -> dict:
     return config
 
 
-def snakemake_command(*args: str, mnist_dir: str | None = None) -> tuple[list[str], dict]:
-    """The command line running the project's Snakefile with ``args``, and its environment:
+def snakemake_command(
+    *args: str, mnist_dir: str | None = None, project: Path = ROOT
+) -> tuple[list[str], dict]:
+    """The command line running the Snakefile of ``project`` (this checkout, or a copy of it
+    whose package is then imported from the copy) with ``args``, and its environment:
     MNIST_DIR set to ``mnist_dir`` (unset when None)."""
     env = {k: v for k, v in os.environ.items() if k != "MNIST_DIR"}
     if mnist_dir:
         env["MNIST_DIR"] = mnist_dir
-    return [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), *args], env
+    if project != ROOT:
+        env["PYTHONPATH"] = str(project / "src")
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(project / "Snakefile")]
+    return [*command, *args], env
 
 
 def snakemake(
-    workdir: Path, *args: str, check: bool = True, mnist_dir: str | None = None
+    workdir: Path,
+    *args: str,
+    check: bool = True,
+    mnist_dir: str | None = None,
+    project: Path = ROOT,
 ) -> subprocess.CompletedProcess:
-    """Run the project's workflow in ``workdir`` (its config.yaml), as a user would."""
+    """Run the workflow of ``project`` in ``workdir`` (its config.yaml), as a user would."""
     command, env = snakemake_command(
-        "--directory", str(workdir), "--cores", "2", *args, mnist_dir=mnist_dir
+        "--directory", str(workdir), "--cores", "2", *args, mnist_dir=mnist_dir, project=project
     )
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     if check and done.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done
+
+
+def planned_jobs(workdir: Path, project: Path = ROOT) -> dict[str, int]:
+    """Rule -> number of jobs a dry run plans (read from Snakemake's job stats table)."""
+    out = snakemake(workdir, "--dry-run", project=project).stdout
+    stats = out.split("Job stats:")[-1] if "Job stats:" in out else ""
+    return {
+        rule: int(count)
+        for rule, count in re.findall(r"^(\w+)\s+(\d+)$", stats, flags=re.M)
+        if rule != "total"
+    }
 
 
 def write_config(workdir: Path, config: dict) -> None:

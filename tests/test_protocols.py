@@ -9,6 +9,7 @@ from vanishing_gradient.network import mean_bias_gradients, one_hot, parse_archi
 from vanishing_gradient.protocols import (
     Protocol,
     TrainingDiverged,
+    Variant,
     run_accuracy_protocol,
     run_speed_protocol,
 )
@@ -89,6 +90,19 @@ def test_divergence_names_the_run_and_epoch(data):
     huge = Protocol(training_size=300, epochs=3, mini_batch_size=10, eta=1e308, lmbda=0.0)
     with pytest.raises(TrainingDiverged, match=r"784-8-6-10 seed 3 diverged in epoch 1.*eta"):
         run_accuracy_protocol(ARCH, 3, data, huge, probe_size=50, train_cost_size=100)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_divergence_of_a_variant_names_the_variant(data):
+    """A chapter run and an ablation run of the same network and seed must not read alike."""
+    huge = Protocol(training_size=300, epochs=3, mini_batch_size=10, eta=1e308, lmbda=0.0)
+    nesterov = Variant.named("sigmoid-default-nesterov")
+    with pytest.raises(
+        TrainingDiverged, match=r"784-8-6-10 sigmoid-default-nesterov seed 3 diverged in epoch 1"
+    ):
+        run_accuracy_protocol(
+            ARCH, 3, data, huge, probe_size=50, train_cost_size=100, variant=nesterov
+        )
 
 
 def test_speed_protocol_matches_plain_gradient_descent(data):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import snakemake, write_config
+from conftest import planned_jobs, snakemake, write_config
 
 pytestmark = pytest.mark.workflow
 
@@ -20,17 +20,6 @@ FIGURES = [
     "accuracy_vs_depth",
     "accuracy_vs_epoch",
 ]
-
-
-def planned_jobs(workdir) -> dict[str, int]:
-    """Rule -> number of jobs a dry run plans (read from Snakemake's job stats table)."""
-    out = snakemake(workdir, "--dry-run").stdout
-    stats = out.split("Job stats:")[-1] if "Job stats:" in out else ""
-    return {
-        rule: int(count)
-        for rule, count in re.findall(r"^(\w+)\s+(\d+)$", stats, flags=re.M)
-        if rule != "total"
-    }
 
 
 def change_config(workdir, edit) -> None:
@@ -192,20 +181,43 @@ def test_rerun_gives_the_same_numbers(workflow_copy):
     pd.testing.assert_frame_equal(speed_before, pd.read_csv(run / "seed1.speed.csv"))
 
 
-def test_diverging_run_fails_clearly_and_leaves_no_table(workflow_copy):
-    shutil.rmtree(workflow_copy / "results" / "tables")
-    change_config(workflow_copy, lambda c: c["accuracy"].update(eta=1e308))
-    done = snakemake(workflow_copy, check=False)
+def diverge(workdir, *targets: str) -> str:
+    """Rerun ``targets`` of the finished workflow with protocol A's eta so large that every
+    run of it diverges in its first epoch; return what Snakemake printed."""
+    shutil.rmtree(workdir / "results" / "tables")
+    change_config(workdir, lambda c: c["accuracy"].update(eta=1e308))
+    done = snakemake(workdir, *targets, check=False)
     assert done.returncode != 0
-    failure = re.search(
-        r"(784(?:-6)+-10) seed (\d) diverged in epoch 1: .* Lower eta", done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
+def test_diverging_run_fails_clearly_and_leaves_no_table(workflow_copy):
+    """The chapter's runs alone (the ablation's share eta and would diverge too): each run
+    that failed is named with its epoch, its own log says why, and it left nothing behind."""
+    output = diverge(workflow_copy, "chapter")
+    failures = re.findall(
+        r"(784(?:-6)+-10) seed (\d) diverged in epoch 1: [^\n]* Lower eta", output
     )
-    assert failure, "the error names the architecture, seed and epoch"
-    architecture, seed = failure.groups()
-    log = workflow_copy / "logs" / "train_for_accuracy" / architecture / f"seed{seed}.log"
-    assert failure.group(0) in log.read_text(), "the rule's log says why"
-    assert not list((workflow_copy / "results" / "accuracy" / architecture).glob(f"seed{seed}.*"))
+    assert failures, "the error names the architecture, seed and epoch"
+    for architecture, seed in set(failures):
+        message = f"{architecture} seed {seed} diverged in epoch 1"
+        log = workflow_copy / "logs" / "train_for_accuracy" / architecture / f"seed{seed}.log"
+        assert message in log.read_text(), "the rule's log says why"
+        assert "test accuracy" not in log.read_text(), "no line of the earlier success is left"
+        results = workflow_copy / "results" / "accuracy" / architecture
+        assert not list(results.glob(f"seed{seed}.*"))
     assert not (workflow_copy / "results" / "tables").exists()
+
+
+def test_diverging_variant_is_named_as_the_variant(workflow_copy):
+    """An ablation run of the same network and seed as a chapter run says it is a variant."""
+    variant = "sigmoid-default-nesterov"
+    output = diverge(workflow_copy, f"results/ablation/accuracy/{variant}/seed2.epochs.csv")
+    message = f"784-6-6-6-10 {variant} seed 2 diverged in epoch 1"
+    assert message in output
+    log = workflow_copy / "logs" / "train_variant_for_accuracy" / variant / "seed2.log"
+    assert message in log.read_text() and "test accuracy" not in log.read_text()
+    assert not list((workflow_copy / "results" / "ablation" / "accuracy" / variant).glob("seed2.*"))
 
 
 def test_config_typo_fails_before_any_job(workflow_copy):

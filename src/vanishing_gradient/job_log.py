@@ -6,9 +6,13 @@ import sys
 
 def log_to(path: str) -> None:
     """Send this process's log records (INFO and above, time-stamped) to ``path``, and an
-    uncaught exception too, so the log says why a job failed, not only that it did."""
+    uncaught exception too, so the log says why a job failed, not only that it did.
+
+    The file is started afresh: a job's log tells of its last attempt alone, so a failed
+    rerun never sits below the lines of the earlier success it replaced."""
     logging.basicConfig(
         filename=path,
+        filemode="w",
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(message)s",
         force=True,

@@ -61,6 +61,18 @@ class Variant:
             parts["activation"], parts["initialiser"], Optimiser(parts["optimiser"], mu, schedule)
         )
 
+    @property
+    def name(self) -> str:
+        """``"<activation>-<initialiser>-<optimiser>"``, the inverse of ``named``."""
+        return f"{self.activation}-{self.initialiser}-{self.optimiser.kind}"
+
+    def run_label(self, architecture: str, seed: int) -> str:
+        """How messages name one run: ``"784-30-10 seed 1"`` for the book's network, with the
+        variant's name after the architecture otherwise (``"784-30-10 tanh-glorot-sgd seed 1"``),
+        so a chapter run and an ablation run of the same architecture and seed never read alike."""
+        variant = "" if self.name == Variant().name else f" {self.name}"
+        return f"{architecture}{variant} seed {seed}"
+
 
 @dataclass(frozen=True)
 class Protocol:
@@ -97,16 +109,15 @@ def hidden_layer_speeds(grads_b: list[np.ndarray]) -> list[float]:
     return [float(np.linalg.norm(g)) for g in grads_b[:-1]]
 
 
-def check_finite(
-    net: Network, values: dict[str, float], architecture: str, seed: int, epoch: int, eta: float
-) -> None:
-    """Raise TrainingDiverged naming the run and epoch if a value or parameter is NaN or infinite."""
+def check_finite(net: Network, values: dict[str, float], run: str, epoch: int, eta: float) -> None:
+    """Raise TrainingDiverged naming the run (``Variant.run_label``) and epoch if a value or
+    parameter is NaN or infinite."""
     bad = [name for name, value in values.items() if not np.isfinite(value)]
     if not all(np.isfinite(w).all() for w in net.weights + net.biases):
         bad.append("parameters")
     if bad:
         raise TrainingDiverged(
-            f"{architecture} seed {seed} diverged in epoch {epoch}: {', '.join(bad)} not finite. "
+            f"{run} diverged in epoch {epoch}: {', '.join(bad)} not finite. "
             f"Lower eta (now {eta}) or check the data; no result of this run was written."
         )
 
@@ -169,6 +180,7 @@ def run_accuracy_protocol(
 ) -> AccuracyRun:
     """Train one network by protocol A and record every epoch (see the module docstring)."""
     net, trainer, rng = start_network(architecture, seed, variant)
+    run = variant.run_label(architecture, seed)
     x = data["train_images"][: protocol.training_size]
     labels = data["train_labels"][: protocol.training_size]
     y = one_hot(labels)
@@ -199,12 +211,7 @@ def run_accuracy_protocol(
         val_accuracy, val_cost = evaluate(net, x_val, labels_val, protocol.lmbda)
         _, train_cost = evaluate(net, x_cost, labels_cost, protocol.lmbda, n=len(x))
         check_finite(
-            net,
-            {"val_cost": val_cost, "train_cost": train_cost},
-            architecture,
-            seed,
-            epoch,
-            protocol.eta,
+            net, {"val_cost": val_cost, "train_cost": train_cost}, run, epoch, protocol.eta
         )
         probe(epoch)
         epoch_rows.append(
@@ -219,10 +226,9 @@ def run_accuracy_protocol(
             }
         )
         log.info(
-            "%s seed %d epoch %d/%d: validation accuracy %.2f %%, validation cost %.4f, "
+            "%s epoch %d/%d: validation accuracy %.2f %%, validation cost %.4f, "
             "training cost %.4f (%.2f s training, %.2f s measuring)",
-            architecture,
-            seed,
+            run,
             epoch,
             protocol.epochs,
             100 * val_accuracy,
@@ -232,7 +238,7 @@ def run_accuracy_protocol(
             time.perf_counter() - trained,
         )
     test, _ = evaluate(net, data["test_images"], data["test_labels"], protocol.lmbda)
-    log.info("%s seed %d: test accuracy %.2f %%", architecture, seed, 100 * test)
+    log.info("%s: test accuracy %.2f %%", run, 100 * test)
     test_table = pd.DataFrame(
         {"architecture": [architecture], "seed": [seed], "test_accuracy": [test]}
     )
@@ -255,6 +261,7 @@ def run_speed_protocol(
     trained one.
     """
     net, trainer, rng = start_network(architecture, seed, variant)
+    run = variant.run_label(architecture, seed)
     x = data["train_images"][: protocol.training_size]
     y = one_hot(data["train_labels"][: protocol.training_size])
 
@@ -262,7 +269,7 @@ def run_speed_protocol(
     for epoch in range(protocol.epochs + 1):
         mean_grads_b = mean_bias_gradients(net, x, y)
         layer_speeds = hidden_layer_speeds(mean_grads_b)
-        check_finite(net, {"gradient": sum(layer_speeds)}, architecture, seed, epoch, protocol.eta)
+        check_finite(net, {"gradient": sum(layer_speeds)}, run, epoch, protocol.eta)
         if epoch == 0:
             gradient_at_init = pd.DataFrame(
                 {
@@ -278,9 +285,8 @@ def run_speed_protocol(
         speeds += speed_rows("B", architecture, seed, epoch, layer_speeds)
         if epoch % 100 == 0:
             log.info(
-                "%s seed %d epoch %d/%d: speed of learning per hidden layer %s",
-                architecture,
-                seed,
+                "%s epoch %d/%d: speed of learning per hidden layer %s",
+                run,
                 epoch,
                 protocol.epochs,
                 " ".join(f"{v:.3g}" for v in layer_speeds),
