@@ -2,6 +2,7 @@
 
 from vanishing_gradient.job_log import log_to
 from vanishing_gradient.mnist import load_split
+from vanishing_gradient.provenance import write_run_record
 from vanishing_gradient.protocols import Protocol, Variant, run_accuracy_protocol
 
 log_to(snakemake.log[0])
@@ -18,3 +19,6 @@ run.epochs.to_csv(snakemake.output.epochs, index=False)
 run.speed.to_csv(snakemake.output.speed, index=False)
 run.saturation.to_csv(snakemake.output.saturation, index=False)
 run.test.to_csv(snakemake.output.test, index=False)
+write_run_record(
+    snakemake.output.provenance, snakemake.rule, snakemake.params.code, snakemake.scriptdir
+)

@@ -2,6 +2,7 @@
 
 from vanishing_gradient.job_log import log_to
 from vanishing_gradient.mnist import load_split
+from vanishing_gradient.provenance import write_run_record
 from vanishing_gradient.protocols import Protocol, Variant, run_speed_protocol
 
 log_to(snakemake.log[0])
@@ -14,3 +15,6 @@ run = run_speed_protocol(
 )
 run.speed.to_csv(snakemake.output.speed, index=False)
 run.gradient_at_init.to_csv(snakemake.output.gradient_at_init, index=False)
+write_run_record(
+    snakemake.output.provenance, snakemake.rule, snakemake.params.code, snakemake.scriptdir
+)

@@ -59,11 +59,17 @@ settings = {
     "protocol_b": config["speed"],
     "validation_size": config["data"]["validation_size"],
 }
+git_state = provenance.git_state(snakemake.scriptdir)
 origin = {
     "config": config,
     "data_checksums": {name: entry["sha256"] for name, entry in config["data"]["files"].items()},
     "packages": provenance.package_versions(),
-    "git_commit": provenance.git_commit(snakemake.scriptdir),
+    "stages": provenance.stage_rows(
+        provenance.read_run_records(snakemake.input.run_records),
+        dict(snakemake.params.code_versions),
+        git_state,
+    ),
+    "git_commit": git_state,
     "run_date": provenance.run_date(),
 }
 figures = figures_named(snakemake.params.figures, snakemake.input.figures)

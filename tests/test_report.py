@@ -39,7 +39,25 @@ PROVENANCE = {
     "config": {"seeds": [11, 12, 13], "architectures": ["784-30-10"]},
     "data_checksums": {"train-images-idx3-ubyte": "ba891046e6505d7a"},
     "packages": {"numpy": "2.4.6"},
-    "git_commit": "0123abcd4567",
+    "stages": [
+        {
+            "stage": "train_for_accuracy",
+            "code_version": "feedc0de" * 8,
+            "git_commit": "0123abcd4567" * 3,
+            "modified": False,
+            "runs": 20,
+            "recorded": "by each run",
+        },
+        {
+            "stage": "write_report",
+            "code_version": "beefcafe" * 8,
+            "git_commit": "89abcdef0123" * 3,
+            "modified": True,
+            "runs": None,
+            "recorded": "at report time",
+        },
+    ],
+    "git_commit": ("89abcdef0123" * 3, True),
     "run_date": "2031-02-03",
 }
 
@@ -235,7 +253,11 @@ def test_no_differences_says_so():
 
 def test_provenance(report):
     provenance = report.split("## Provenance")[1]
-    assert "0123abcd4567" in provenance and "2031-02-03" in provenance
+    assert "`89abcdef0123` (uncommitted changes) on 2031-02-03" in provenance
+    assert "| `train_for_accuracy` | `feedc0defeed` | `0123abcd4567` | 20 | by each run |" in (
+        provenance
+    )
+    assert "| `write_report` | `beefcafebeef` | `89abcdef0123` (uncommitted changes) |" in provenance
     assert "ba891046e6505d7a" in provenance and "| numpy | 2.4.6 |" in provenance
     assert '"architectures": [' in provenance and "```json" in provenance
 
@@ -244,6 +266,6 @@ def test_html_page(report):
     page = markdown_to_html(report, title="Chapter 5 <reproduction>")
     assert page.startswith("<!DOCTYPE html>")
     assert "<title>Chapter 5 &lt;reproduction&gt;</title>" in page
-    assert page.count("<table>") == 5
+    assert page.count("<table>") == 6
     assert all(f'src="{path}"' in page for path in FIGURES.values())
     assert "<code" in page and "<style>" in page

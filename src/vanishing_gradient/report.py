@@ -306,13 +306,29 @@ def _differences_section(tables: dict[str, pd.DataFrame]) -> str:
     return _join(["## Where we differ from the book", criterion, found])
 
 
+def _commit_text(commit: str, modified: bool) -> str:
+    """A git commit as the report shows it: short, marked when the tree had changes."""
+    return f"`{commit[:12]}`" + (" (uncommitted changes)" if modified else "")
+
+
 def _provenance_section(provenance: dict) -> str:
-    """Configuration, data checksums, package versions, commit and date of the run."""
+    """Configuration, data checksums, package versions, the code of every stage, commit and
+    date of the run."""
     checksums = [
         [f"`{name}`", f"`{digest}`"]
         for name, digest in sorted(provenance["data_checksums"].items())
     ]
     packages = [[name, version] for name, version in sorted(provenance["packages"].items())]
+    stages = [
+        [
+            f"`{row['stage']}`",
+            f"`{row['code_version'][:12]}`",
+            _commit_text(row["git_commit"], row["modified"]),
+            "" if row["runs"] is None else str(row["runs"]),
+            row["recorded"],
+        ]
+        for row in provenance["stages"]
+    ]
     return _join(
         [
             "## Provenance",
@@ -322,7 +338,13 @@ def _provenance_section(provenance: dict) -> str:
             _table(["file", "sha256"], checksums),
             "Package versions:",
             _table(["package", "version"], packages),
-            f"Git commit: `{provenance['git_commit']}`\n\nRun date: {provenance['run_date']}",
+            "The code of each stage: the version of its script and of every package module the "
+            "script imports (comments and docstrings do not count), and the git commit it ran at. "
+            "A stage reruns whenever its code version changes, so every result here was made by "
+            "the code version listed for its stage.",
+            _table(["stage", "code version", "git commit", "runs", "recorded"], stages),
+            f"Report written at git commit {_commit_text(*provenance['git_commit'])} on "
+            f"{provenance['run_date']}.",
         ]
     )
 

@@ -10,6 +10,7 @@ rule train_variant_for_accuracy:
         speed="results/ablation/accuracy/{variant}/seed{seed}.speed.csv",
         saturation="results/ablation/accuracy/{variant}/seed{seed}.saturation.csv",
         test="results/ablation/accuracy/{variant}/seed{seed}.test.csv",
+        provenance="results/ablation/accuracy/{variant}/seed{seed}.provenance.csv",
     log:
         "logs/train_variant_for_accuracy/{variant}/seed{seed}.log",
     benchmark:
@@ -19,6 +20,7 @@ rule train_variant_for_accuracy:
         mem_mb=lambda wildcards, attempt: 600 * attempt,
         runtime="60m",
     params:
+        code=script_code("train_for_accuracy"),
         architecture=config["ablation"]["architecture"],
         variant=variant_params,
         protocol=protocol_params("accuracy", epochs=config["ablation"]["accuracy_epochs"]),
@@ -34,6 +36,7 @@ rule train_variant_for_speed:
     output:
         speed="results/ablation/speed/{variant}/seed{seed}.speed.csv",
         gradient_at_init="results/ablation/speed/{variant}/seed{seed}.gradient_at_init.csv",
+        provenance="results/ablation/speed/{variant}/seed{seed}.provenance.csv",
     log:
         "logs/train_variant_for_speed/{variant}/seed{seed}.log",
     benchmark:
@@ -43,6 +46,7 @@ rule train_variant_for_speed:
         mem_mb=lambda wildcards, attempt: 600 * attempt,
         runtime="30m",
     params:
+        code=script_code("train_for_speed"),
         architecture=config["ablation"]["architecture"],
         variant=variant_params,
         protocol=protocol_params("speed", epochs=config["ablation"]["speed_epochs"]),
@@ -78,6 +82,8 @@ rule aggregate_ablation:
     resources:
         mem_mb=1000,
         runtime="5m",
+    params:
+        code=script_code("aggregate_ablation"),
     script:
         "../../scripts/aggregate_ablation.py"
 
@@ -116,6 +122,7 @@ rule plot_ablation:
         mem_mb=1000,
         runtime="5m",
     params:
+        code=script_code("plot_ablation"),
         dpi=config["figures"]["dpi"],
     script:
         "../../scripts/plot_ablation.py"

@@ -29,6 +29,8 @@ rule aggregate_accuracy:
     resources:
         mem_mb=500,
         runtime="5m",
+    params:
+        code=script_code("aggregate_accuracy"),
     script:
         "../../scripts/aggregate_accuracy.py"
 
@@ -65,5 +67,7 @@ rule aggregate_speed:
     resources:
         mem_mb=1000,
         runtime="5m",
+    params:
+        code=script_code("aggregate_speed"),
     script:
         "../../scripts/aggregate_speed.py"

@@ -12,6 +12,7 @@ rule simulate_neuron_chain:
         mem_mb=500,
         runtime="5m",
     params:
+        code=script_code("simulate_neuron_chain"),
         max_depth=config["chain"]["max_depth"],
         samples=config["chain"]["samples"],
         seed=config["chain"]["seed"],
@@ -48,6 +49,7 @@ rule plot_neuron_chain:
         mem_mb=500,
         runtime="5m",
     params:
+        code=script_code("plot_neuron_chain"),
         dpi=config["figures"]["dpi"],
     script:
         "../../scripts/plot_neuron_chain.py"

@@ -1,13 +1,16 @@
 # Target lists and wildcard constraints shared by the rule files.
 
 from itertools import product
+from pathlib import Path
 
 from vanishing_gradient.activations import ACTIVATIONS
+from vanishing_gradient.code_version import code_version
 from vanishing_gradient.initialisers import INITIALISERS
 from vanishing_gradient.sgd import OPTIMISERS
 from vanishing_gradient.statistics import hidden_layers
 
 MNIST_FILES = sorted(config["data"]["files"])
+SCRIPTS = Path(workflow.basedir) / "scripts"
 BOOK_VARIANT = {"name": "sigmoid-default-sgd"}
 
 
@@ -18,6 +21,23 @@ wildcard_constraints:
     sha256=r"[0-9a-f]{64}",
     figure=r"[a-z_]+",
     variant=r"[a-z]+-[a-z]+-[a-z]+",
+
+
+def script_code(script):
+    """The version of the code ``scripts/<script>.py`` runs (vanishing_gradient.code_version):
+    every rule that runs project code takes it as its ``code`` param, so a change to what the
+    script or any package module it imports does reruns the rule, and a comment does not."""
+    return code_version(SCRIPTS / f"{script}.py")
+
+
+def code_versions():
+    """(rule, version of its code) for every rule defined so far that runs project code
+    (sorted): the report lists them, so it is defined after the other rules."""
+    return tuple(
+        sorted(
+            (rule.name, rule.params.code) for rule in workflow.rules if "code" in rule.params.keys()
+        )
+    )
 
 
 def mnist_file(name):

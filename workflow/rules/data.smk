@@ -14,6 +14,7 @@ rule download_mnist:
         mem_mb=300,
         runtime="10m",
     params:
+        code=script_code("download_mnist"),
         bytes=lambda wildcards: config["data"]["files"][wildcards.name]["bytes"],
         mirrors=config["data"]["mirrors"],
         offline_dir=config["data"]["offline_dir"],
@@ -37,6 +38,7 @@ rule prepare_mnist:
         mem_mb=1000,
         runtime="10m",
     params:
+        code=script_code("prepare_mnist"),
         validation_size=config["data"]["validation_size"],
     script:
         "../../scripts/prepare_mnist.py"

@@ -14,6 +14,7 @@ rule plot_sigmoid_derivative:
         mem_mb=500,
         runtime="5m",
     params:
+        code=script_code("plot_sigmoid_derivative"),
         dpi=config["figures"]["dpi"],
     script:
         "../../scripts/plot_sigmoid_derivative.py"
@@ -34,6 +35,7 @@ rule plot_gradient_bars:
         mem_mb=500,
         runtime="5m",
     params:
+        code=script_code("plot_gradient_bars"),
         dpi=config["figures"]["dpi"],
         architecture=config["figures"]["bars_architecture"],
         neurons=config["figures"]["neurons_shown"],
@@ -60,6 +62,7 @@ rule plot_speed_of_learning:
         mem_mb=500,
         runtime="5m",
     params:
+        code=script_code("plot_speed_of_learning"),
         dpi=config["figures"]["dpi"],
     script:
         "../../scripts/plot_speed_of_learning.py"
@@ -81,6 +84,7 @@ rule plot_accuracy_vs_depth:
         mem_mb=500,
         runtime="5m",
     params:
+        code=script_code("plot_accuracy_vs_depth"),
         dpi=config["figures"]["dpi"],
     script:
         "../../scripts/plot_accuracy_vs_depth.py"
@@ -101,6 +105,7 @@ rule plot_accuracy_vs_epoch:
         mem_mb=500,
         runtime="5m",
     params:
+        code=script_code("plot_accuracy_vs_epoch"),
         dpi=config["figures"]["dpi"],
     script:
         "../../scripts/plot_accuracy_vs_epoch.py"

@@ -35,6 +35,10 @@ rule write_report:
         chain_exploding="results/chain/chain_exploding.csv",
         unstable_width="results/chain/unstable_width.csv",
         beyond_figures=expand("results/figures/{figure}.png", figure=BEYOND_FIGURES),
+        run_records=accuracy_runs("provenance")
+        + speed_runs("provenance")
+        + ablation_runs("accuracy", "provenance")
+        + ablation_runs("speed", "provenance"),
     output:
         markdown="results/report.md",
         html="results/report.html",
@@ -44,6 +48,8 @@ rule write_report:
         mem_mb=500,
         runtime="5m",
     params:
+        code=script_code("write_report"),
+        code_versions=code_versions(),
         figures=REPORT_FIGURES,
         beyond_figures=BEYOND_FIGURES,
         config=config,

@@ -9,6 +9,7 @@ rule train_for_accuracy:
         speed="results/accuracy/{architecture}/seed{seed}.speed.csv",
         saturation="results/accuracy/{architecture}/seed{seed}.saturation.csv",
         test="results/accuracy/{architecture}/seed{seed}.test.csv",
+        provenance="results/accuracy/{architecture}/seed{seed}.provenance.csv",
     log:
         "logs/train_for_accuracy/{architecture}/seed{seed}.log",
     benchmark:
@@ -18,6 +19,7 @@ rule train_for_accuracy:
         mem_mb=lambda wildcards, attempt: 600 * attempt,
         runtime="60m",
     params:
+        code=script_code("train_for_accuracy"),
         architecture=lambda wildcards: wildcards.architecture,
         variant=BOOK_VARIANT,
         protocol=protocol_params("accuracy"),
@@ -33,6 +35,7 @@ rule train_for_speed:
     output:
         speed="results/speed/{architecture}/seed{seed}.speed.csv",
         gradient_at_init="results/speed/{architecture}/seed{seed}.gradient_at_init.csv",
+        provenance="results/speed/{architecture}/seed{seed}.provenance.csv",
     log:
         "logs/train_for_speed/{architecture}/seed{seed}.log",
     benchmark:
@@ -42,6 +45,7 @@ rule train_for_speed:
         mem_mb=lambda wildcards, attempt: 600 * attempt,
         runtime="30m",
     params:
+        code=script_code("train_for_speed"),
         architecture=lambda wildcards: wildcards.architecture,
         variant=BOOK_VARIANT,
         protocol=protocol_params("speed"),

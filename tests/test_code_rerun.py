@@ -1,0 +1,134 @@
+"""What an edit to the project's code reruns, from dry runs after a finished tiny workflow.
+
+Each test edits a copy of the project (Snakefile, rules, scripts and package, the package
+imported from the copy) and asks the copy what it would rerun in a copy of the finished run."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, planned_jobs, snakemake
+
+pytestmark = pytest.mark.workflow
+
+TRAINING = {
+    "train_for_accuracy",
+    "train_for_speed",
+    "train_variant_for_accuracy",
+    "train_variant_for_speed",
+}
+NEURON_CHAIN = {"simulate_neuron_chain", "plot_neuron_chain"}
+LOGIC = "\n\ndef added_logic():\n    return 1\n"
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of this checkout's workflow and package, in another folder."""
+    copy = tmp_path / "project"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".*", "results", "logs", "tests", "__pycache__", "*.egg-info", "build"
+        ),
+    )
+    return copy
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def module(project, name: str):
+    return project / "src" / "vanishing_gradient" / f"{name}.py"
+
+
+def test_a_copy_in_another_folder_reruns_nothing(workflow_copy, project):
+    """The code versions do not depend on where the checkout is."""
+    assert "Nothing to be done" in snakemake(workflow_copy, "--dry-run", project=project).stdout
+
+
+def test_a_logic_edit_in_the_trainer_reruns_training_and_all_that_follows(workflow_copy, project):
+    edit(
+        module(project, "sgd"), "decay = 1.0 - eta * lmbda / n", "decay = 1.0 - 2 * eta * lmbda / n"
+    )
+    jobs = planned_jobs(workflow_copy, project)
+    assert TRAINING <= set(jobs) and jobs["train_for_accuracy"] == 6
+    assert {"aggregate_accuracy", "aggregate_speed", "aggregate_ablation", "write_report"} <= set(
+        jobs
+    )
+    assert {"plot_speed_of_learning", "plot_ablation", "plot_accuracy_vs_depth"} <= set(jobs)
+    assert not NEURON_CHAIN & set(jobs) and "prepare_mnist" not in jobs
+
+
+def test_an_edit_in_a_plotting_module_redraws_its_figures_and_the_report(workflow_copy, project):
+    module(project, "ablation_plots").write_text(
+        module(project, "ablation_plots").read_text() + LOGIC
+    )
+    assert set(planned_jobs(workflow_copy, project)) == {"plot_ablation", "write_report", "all"}
+
+
+def test_an_edit_in_the_report_code_rewrites_only_the_report(workflow_copy, project):
+    module(project, "report").write_text(module(project, "report").read_text() + LOGIC)
+    assert set(planned_jobs(workflow_copy, project)) == {"write_report", "all"}
+
+
+def test_an_edit_in_the_statistics_redoes_tables_figures_and_report(workflow_copy, project):
+    module(project, "statistics").write_text(module(project, "statistics").read_text() + LOGIC)
+    jobs = set(planned_jobs(workflow_copy, project))
+    assert {"aggregate_accuracy", "aggregate_speed", "aggregate_ablation", "write_report"} <= jobs
+    assert {"plot_speed_of_learning", "plot_accuracy_vs_depth"} <= jobs
+    assert not TRAINING & jobs and "simulate_neuron_chain" not in jobs
+
+
+def test_comments_docstrings_and_formatting_rerun_nothing(workflow_copy, project):
+    sgd = module(project, "sgd")
+    edit(sgd, '"""Mini-batch gradient descent', '"""Mini-batch (stochastic) gradient descent')
+    edit(sgd, "        step_index += 1\n", "        step_index += 1  # the next update\n")
+    edit(sgd, "decay = 1.0 - eta * lmbda / n", "decay = (1.0 - eta*lmbda/n)")
+    script = project / "scripts" / "train_for_accuracy.py"
+    edit(script, '"""Protocol A', '# A training job.\n"""Protocol A')
+    edit(
+        script,
+        "log_to(snakemake.log[0])\n",
+        "log_to(snakemake.log[0])  # first, so errors land\n\n",
+    )
+    assert "Nothing to be done" in snakemake(workflow_copy, "--dry-run", project=project).stdout
+
+
+def code_version_of(project, script: str) -> str:
+    """The version of ``scripts/<script>.py`` as the copy's package computes it."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from vanishing_gradient.code_version import code_version; "
+            "print(code_version(sys.argv[1]))",
+            str(project / "scripts" / f"{script}.py"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(project / "src")},
+    )
+    return done.stdout.strip()
+
+
+def test_a_new_module_the_trainer_imports_is_followed(workflow_copy, project):
+    module(project, "step_sizes").write_text("def halved(eta):\n    return eta / 2\n")
+    edit(
+        module(project, "sgd"),
+        "from .network import Network\n",
+        "from .network import Network\nfrom .step_sizes import halved  # noqa: F401\n",
+    )
+    assert TRAINING <= set(planned_jobs(workflow_copy, project))
+    before = code_version_of(project, "train_for_speed")
+    module(project, "step_sizes").write_text("def halved(eta):\n    return eta / 4\n")
+    assert code_version_of(project, "train_for_speed") != before, "no list to update"
+    assert code_version_of(project, "simulate_neuron_chain") == code_version_of(
+        ROOT, "simulate_neuron_chain"
+    )
