@@ -42,7 +42,7 @@ def line_with_band(ax, x, centre, low, high, colour, label=None, band_label=None
     ax.fill_between(x, low, high, color=colour, alpha=0.2, linewidth=0, label=band_label)
 
 
-def _seeds(n_seeds: pd.Series) -> str:
+def seeds_text(n_seeds: pd.Series) -> str:
     """'5 seeds', or '3–5 seeds' when the count differs between rows."""
     low, high = int(n_seeds.min()), int(n_seeds.max())
     return f"{low} seeds" if low == high else f"{low}–{high} seeds"
@@ -183,7 +183,7 @@ def speed_of_learning_figure(
     axes[0].set_ylabel("speed of learning ||dC/db|| (log scale)")
     fig.legend(*axes[-1].get_legend_handles_labels(), loc="outside right upper", fontsize="small")
     fig.suptitle(
-        f"Protocol {protocol}: median over {_seeds(rows['n_seeds'])}, band = 10–90 % across seeds"
+        f"Protocol {protocol}: median over {seeds_text(rows['n_seeds'])}, band = 10–90 % across seeds"
     )
     return fig
 
@@ -233,7 +233,7 @@ def accuracy_vs_depth_figure(
     ax.set(
         xlabel="number of hidden layers",
         ylabel="validation accuracy after the last epoch (%)",
-        title=f"Accuracy against depth: {_seeds(summary['n_seeds'])}, {int(summary['epochs'].max())} epochs",
+        title=f"Accuracy against depth: {seeds_text(summary['n_seeds'])}, {int(summary['epochs'].max())} epochs",
     )
     fig.legend(loc="outside lower center", ncols=3, fontsize="small")
     return fig
@@ -264,7 +264,7 @@ def accuracy_vs_epoch_figure(accuracy_by_epoch: pd.DataFrame) -> Figure:
     ax.set(
         xlabel="epoch",
         ylabel="validation accuracy (%)",
-        title=f"Validation accuracy: mean and min–max over {_seeds(stats['count'])}",
+        title=f"Validation accuracy: mean and min–max over {seeds_text(stats['count'])}",
     )
     ax.legend(fontsize="small", loc="lower right")
     return fig

@@ -73,22 +73,29 @@ rule aggregate_ablation:
         ),
         saturation="results/ablation/tables/saturation.csv",
         saturation_summary="results/ablation/tables/saturation_summary.csv",
+        variant_comparison=report(
+            "results/ablation/tables/variant_comparison.csv",
+            caption="../report/variant_comparison.rst",
+            category="Beyond the chapter",
+        ),
     log:
         "logs/aggregate_ablation/tables.log",
     resources:
         mem_mb=1000,
         runtime="5m",
+    params:
+        baseline=ablation_baseline(),
     script:
         "../../scripts/aggregate_ablation.py"
 
 
 rule plot_ablation:
     input:
-        accuracy_by_run="results/ablation/tables/accuracy_by_run.csv",
-        accuracy_summary="results/ablation/tables/accuracy_summary.csv",
-        speed_summary="results/ablation/tables/speed_summary.csv",
-        speed_ratio="results/ablation/tables/speed_ratio.csv",
-        saturation_summary="results/ablation/tables/saturation_summary.csv",
+        accuracy_by_run=rules.aggregate_ablation.output.accuracy_by_run,
+        accuracy_summary=rules.aggregate_ablation.output.accuracy_summary,
+        speed_summary=rules.aggregate_ablation.output.speed_summary,
+        speed_ratio=rules.aggregate_ablation.output.speed_ratio,
+        saturation_summary=rules.aggregate_ablation.output.saturation_summary,
     output:
         variant_speed=report(
             figure_files("variant_speed"),
@@ -117,5 +124,6 @@ rule plot_ablation:
         runtime="5m",
     params:
         dpi=config["figures"]["dpi"],
+        baseline=ablation_baseline(),
     script:
         "../../scripts/plot_ablation.py"

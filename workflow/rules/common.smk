@@ -78,6 +78,17 @@ def ablation_variants():
     ]
 
 
+def ablation_baseline():
+    """The configured baseline of the ablation, checked to be one of its variants."""
+    baseline = config["ablation"]["baseline"]
+    if baseline not in ablation_variants():
+        raise ValueError(
+            f"config ablation.baseline is {baseline!r}, which is not among the variants trained "
+            f"({', '.join(ablation_variants())}); name one of them, or add it to ablation.variants"
+        )
+    return baseline
+
+
 def variant_params(wildcards):
     """A variant's settings; momentum enters only the variants that use it, so changing it
     reruns nothing else."""
