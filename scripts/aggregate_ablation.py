@@ -16,6 +16,7 @@ speed = pd.concat(
     ignore_index=True,
 )
 saturation = read_all(snakemake.input.saturation)
+saturation_summary = statistics.saturation_summary(saturation, keys)
 speed_ratio = statistics.speed_ratio(speed, keys)
 tables = {
     "accuracy_by_run": runs,
@@ -24,7 +25,8 @@ tables = {
     "speed_summary": statistics.speed_summary(speed, keys),
     "speed_ratio": speed_ratio,
     "saturation": saturation,
-    "saturation_summary": statistics.saturation_summary(saturation, keys),
+    "saturation_summary": saturation_summary,
+    "saturation_check": statistics.saturation_check(saturation_summary, snakemake.params.baseline),
     "variant_comparison": statistics.variant_comparison(
         runs, speed_ratio, snakemake.params.baseline
     ),

@@ -19,7 +19,8 @@ from matplotlib import colormaps
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
-from .plots import layer_colour, line_with_band, seeds_text
+from .plots import layer_colour, line_with_band
+from .report.formatting import seeds_text
 
 # Glorot & Bengio's comparison: the baseline against tanh with their normalised
 # initialisation and ReLU with He et al.'s; used when present and no variants are named.

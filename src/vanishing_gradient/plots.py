@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
+from .report.formatting import seeds_text
 from .statistics import hidden_layers
 
 LAYER_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02")
@@ -35,17 +36,19 @@ def architecture_colour(n_hidden: int) -> tuple[float, float, float, float]:
     return colormaps["viridis"](0.8 * min(n_hidden - 1, 3) / 3)
 
 
+def zoomed_limits(low: pd.Series, high: pd.Series, margin: float = 0.08) -> tuple[float, float]:
+    """Axis limits from ``min(low)`` to ``max(high)`` widened by ``margin`` of that span on
+    each side (at least 0.05 in total, so a flat curve still shows)."""
+    bottom, top = float(low.min()), float(high.max())
+    pad = max(margin * (top - bottom), 0.025)
+    return bottom - pad, top + pad
+
+
 def line_with_band(ax, x, centre, low, high, colour, label=None, band_label=None, **line) -> None:
     """A line through ``centre`` and, in the same colour, a translucent band from ``low``
     to ``high`` (a spread across seeds or samples); ``line`` styles the line."""
     ax.plot(x, centre, color=colour, label=label, **line)
     ax.fill_between(x, low, high, color=colour, alpha=0.2, linewidth=0, label=band_label)
-
-
-def seeds_text(n_seeds: pd.Series) -> str:
-    """'5 seeds', or '3–5 seeds' when the count differs between rows."""
-    low, high = int(n_seeds.min()), int(n_seeds.max())
-    return f"{low} seeds" if low == high else f"{low}–{high} seeds"
 
 
 def sigmoid_derivative_figure() -> Figure:
@@ -241,7 +244,9 @@ def accuracy_vs_depth_figure(
 
 def accuracy_vs_epoch_figure(accuracy_by_epoch: pd.DataFrame) -> Figure:
     """Validation accuracy (%) against epoch, one line per network: the mean over seeds,
-    with the seed minimum to maximum as a band."""
+    with the seed minimum to maximum as a band. The y axis spans the bands from the second
+    epoch on (``zoomed_limits``): on 0–100 % the differences between depths, a fraction of
+    a percentage point, would vanish under the first epoch's jump."""
     stats = (
         accuracy_by_epoch.groupby(["architecture", "epoch"])["val_accuracy"]
         .agg(["mean", "min", "max", "count"])
@@ -261,9 +266,11 @@ def accuracy_vs_epoch_figure(accuracy_by_epoch: pd.DataFrame) -> Figure:
             colour,
             label=architecture,
         )
+    later = stats[stats["epoch"] >= min(2, stats["epoch"].max())]
     ax.set(
         xlabel="epoch",
         ylabel="validation accuracy (%)",
+        ylim=zoomed_limits(100 * later["min"], 100 * later["max"]),
         title=f"Validation accuracy: mean and min–max over {seeds_text(stats['count'])}",
     )
     ax.legend(fontsize="small", loc="lower right")

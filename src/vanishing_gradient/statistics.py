@@ -15,6 +15,9 @@ from scipy import stats
 from . import book
 
 BY_ARCHITECTURE = ("architecture",)
+# An accuracy further than this (a fraction: 0.3 percentage points) from the book's is a
+# difference from the book even when the book's value lies within our seed range.
+ACCURACY_TOLERANCE = 0.003
 BY_VARIANT = ("variant", "activation", "initialiser", "optimiser")
 
 
@@ -101,14 +104,26 @@ def accuracy_spread(runs: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
     return _ordered(table, keys, runs)
 
 
+def book_in_range(book_value: pd.Series, low: pd.Series, high: pd.Series) -> pd.Series:
+    """Whether ``low <= book_value <= high`` per row (nullable boolean, missing where the
+    book has no value)."""
+    inside = book_value.between(low, high).astype("boolean")
+    return inside.mask(book_value.isna())
+
+
 def accuracy_summary(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per architecture: final validation accuracy across seeds, the book's, and the difference."""
+    """Per architecture: final validation accuracy across seeds, the book's, the difference,
+    whether the book's value lies within our seed range, and ``differs_from_book``: it does
+    not, or the mean is more than ``ACCURACY_TOLERANCE`` from it (missing without a book
+    value)."""
     table = accuracy_spread(runs)
     table["book_val_accuracy"] = table["architecture"].map(book.VALIDATION_ACCURACY).astype(float)
     table["difference_from_book"] = table["val_accuracy_mean"] - table["book_val_accuracy"]
-    table["book_in_seed_range"] = table["book_val_accuracy"].between(
-        table["val_accuracy_min"], table["val_accuracy_max"]
+    table["book_in_seed_range"] = book_in_range(
+        table["book_val_accuracy"], table["val_accuracy_min"], table["val_accuracy_max"]
     )
+    far = table["difference_from_book"].abs().round(9) > ACCURACY_TOLERANCE
+    table["differs_from_book"] = far | ~table["book_in_seed_range"]
     return table[
         [
             "architecture",
@@ -124,6 +139,7 @@ def accuracy_summary(runs: pd.DataFrame) -> pd.DataFrame:
             "book_in_seed_range",
             "test_accuracy_mean",
             "test_accuracy_std",
+            "differs_from_book",
         ]
     ]
 
@@ -349,7 +365,8 @@ def speed_summary(speed: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
 
 
 def speed_at_init(speed: pd.DataFrame) -> pd.DataFrame:
-    """Protocol B at epoch 0: speed of learning per layer across seeds, with the book's value."""
+    """Protocol B at epoch 0: speed of learning per layer across seeds, with the book's value
+    and whether it lies within our seeds' min–max (``book_in_seed_range``)."""
     init = speed[(speed["protocol"] == "B") & (speed["epoch"] == 0)]
     table = (
         init.groupby(["architecture", "layer"])["grad_norm"]
@@ -364,6 +381,7 @@ def speed_at_init(speed: pd.DataFrame) -> pd.DataFrame:
         )
         for arch, layer in zip(table["architecture"], table["layer"])
     ]
+    table["book_in_seed_range"] = book_in_range(table["book_grad_norm"], table["min"], table["max"])
     table = depth_order(table)
     return table[
         [
@@ -376,6 +394,7 @@ def speed_at_init(speed: pd.DataFrame) -> pd.DataFrame:
             "min",
             "max",
             "book_grad_norm",
+            "book_in_seed_range",
         ]
     ]
 
@@ -393,7 +412,8 @@ def speed_ratio(speed: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
     "initialisation" is ``r_0``, phase "training" is the median of ``r_e`` over
     ``e >= 1``. Then mean, std, min, max and median across seeds. Networks with one
     hidden layer have no ratio and are left out. For architectures, the book's ratio at
-    initialisation (protocol B) is added as ``book_ratio``.
+    initialisation (protocol B) is added as ``book_ratio``, with ``book_in_seed_range``
+    (within our seeds' min–max; missing without a book value).
     """
     run = ["protocol", *keys, "seed"]
     layers = speed.sort_values("layer", kind="stable").groupby([*run, "epoch"], sort=False)
@@ -419,7 +439,8 @@ def speed_ratio(speed: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
     if keys == BY_ARCHITECTURE:
         is_book = (table["protocol"] == "B") & (table["phase"] == "initialisation")
         table["book_ratio"] = np.where(is_book, table["architecture"].map(book_ratio), np.nan)
-        columns.append("book_ratio")
+        table["book_in_seed_range"] = book_in_range(table["book_ratio"], table["min"], table["max"])
+        columns += ["book_ratio", "book_in_seed_range"]
     table = _ordered(table, keys, speed, then=["phase"]).sort_values("protocol", kind="stable")
     return table[["protocol", *_key_columns(keys), *columns]].reset_index(drop=True)
 
@@ -452,3 +473,45 @@ def saturation_summary(saturation: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.Dat
     return _ordered(table, keys, saturation, then=["layer", "epoch"])[
         [*_key_columns(keys), *columns]
     ]
+
+
+# Glorot & Bengio's saturation of the sigmoid's top hidden layer "near 0", as we test it
+# after the first epoch: mean activation below NEAR_ZERO_ACTIVATION and more than
+# MOSTLY_SATURATED of its units saturated.
+NEAR_ZERO_ACTIVATION = 0.1
+MOSTLY_SATURATED = 0.5
+
+
+def saturation_check(saturation_summary: pd.DataFrame, variant: str) -> pd.DataFrame:
+    """Is the top hidden layer of ``variant`` saturated near 0 after the first epoch, as
+    Glorot & Bengio (2010) found for the sigmoid? One row: the top ``layer``, the first
+    epoch after initialisation (``epoch``), its ``activation_mean`` and
+    ``saturated_fraction`` (means over seeds), ``near_zero`` (mean activation below
+    ``NEAR_ZERO_ACTIVATION``), ``mostly_saturated`` (fraction above ``MOSTLY_SATURATED``)
+    and ``verdict``: shown (both), partly_shown (one), not_shown (neither)."""
+    rows = saturation_summary[saturation_summary["variant"] == variant]
+    if rows.empty:
+        raise ValueError(
+            f"the saturation summary has no rows of {variant!r}; "
+            f"variants there: {list(dict.fromkeys(saturation_summary['variant']))}"
+        )
+    top = int(rows["layer"].max())
+    curve = rows[rows["layer"] == top].set_index("epoch").sort_index()
+    epoch = int(curve.index[curve.index > 0].min())
+    mean, fraction = curve.loc[epoch, ["activation_mean", "saturated_fraction"]]
+    near_zero, saturated = bool(mean < NEAR_ZERO_ACTIVATION), bool(fraction > MOSTLY_SATURATED)
+    verdict = {2: "shown", 1: "partly_shown", 0: "not_shown"}[near_zero + saturated]
+    return pd.DataFrame(
+        [
+            {
+                "variant": variant,
+                "layer": top,
+                "epoch": epoch,
+                "activation_mean": mean,
+                "saturated_fraction": fraction,
+                "near_zero": near_zero,
+                "mostly_saturated": saturated,
+                "verdict": verdict,
+            }
+        ]
+    )

@@ -61,21 +61,22 @@ rule aggregate_ablation:
         accuracy_by_run="results/ablation/tables/accuracy_by_run.csv",
         accuracy_summary=report(
             "results/ablation/tables/accuracy_summary.csv",
-            caption="../report/ablation_accuracy.rst",
+            caption=caption("ablation_accuracy"),
             category="Beyond the chapter",
         ),
         speed="results/ablation/tables/speed_of_learning.csv",
         speed_summary="results/ablation/tables/speed_summary.csv",
         speed_ratio=report(
             "results/ablation/tables/speed_ratio.csv",
-            caption="../report/ablation_ratio.rst",
+            caption=caption("ablation_ratio"),
             category="Beyond the chapter",
         ),
         saturation="results/ablation/tables/saturation.csv",
         saturation_summary="results/ablation/tables/saturation_summary.csv",
+        saturation_check="results/ablation/tables/saturation_check.csv",
         variant_comparison=report(
             "results/ablation/tables/variant_comparison.csv",
-            caption="../report/variant_comparison.rst",
+            caption=caption("variant_comparison"),
             category="Beyond the chapter",
         ),
     log:
@@ -99,22 +100,22 @@ rule plot_ablation:
     output:
         variant_speed=report(
             figure_files("variant_speed"),
-            caption="../report/variant_speed.rst",
+            caption=caption("variant_speed"),
             category="Beyond the chapter",
         ),
         ratio_heatmap=report(
             figure_files("ratio_heatmap"),
-            caption="../report/ratio_heatmap.rst",
+            caption=caption("ratio_heatmap"),
             category="Beyond the chapter",
         ),
         variant_accuracy=report(
             figure_files("variant_accuracy"),
-            caption="../report/variant_accuracy.rst",
+            caption=caption("variant_accuracy"),
             category="Beyond the chapter",
         ),
         saturation=report(
             figure_files("saturation"),
-            caption="../report/saturation.rst",
+            caption=caption("saturation"),
             category="Beyond the chapter",
         ),
     log:

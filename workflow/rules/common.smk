@@ -1,6 +1,7 @@
 # Target lists and wildcard constraints shared by the rule files.
 
 from itertools import product
+from pathlib import Path
 
 from vanishing_gradient.activations import ACTIVATIONS
 from vanishing_gradient.initialisers import INITIALISERS
@@ -31,23 +32,27 @@ def speed_architectures():
 
 
 def accuracy_runs(kind):
-    """Per-run outputs of protocol A of one kind (epochs, speed, test)."""
+    """Per-run outputs of protocol A of one kind (an output of train_for_accuracy)."""
     return expand(
-        "results/accuracy/{architecture}/seed{seed}.{kind}.csv",
+        rules.train_for_accuracy.output[kind],
         architecture=config["architectures"],
         seed=config["seeds"],
-        kind=kind,
     )
 
 
 def speed_runs(kind):
-    """Per-run outputs of protocol B of one kind (speed, gradient_at_init)."""
+    """Per-run outputs of protocol B of one kind (an output of train_for_speed)."""
     return expand(
-        "results/speed/{architecture}/seed{seed}.{kind}.csv",
+        rules.train_for_speed.output[kind],
         architecture=speed_architectures(),
         seed=config["seeds"],
-        kind=kind,
     )
+
+
+def caption(name):
+    """The caption of the figure or table ``name``, its one source: a Jinja2 template that
+    `snakemake --report` and the Markdown report both render with the config."""
+    return str(Path(workflow.basedir, "workflow", "report", f"{name}.rst"))
 
 
 def figure_files(figure):
@@ -102,11 +107,10 @@ def variant_params(wildcards):
 
 
 def ablation_runs(protocol, kind):
-    """Per-run outputs of the ablation for one protocol ("accuracy" or "speed") and kind."""
+    """Per-run outputs of the ablation for one protocol ("accuracy" or "speed") and kind
+    (an output of train_variant_for_<protocol>)."""
     return expand(
-        "results/ablation/{protocol}/{variant}/seed{seed}.{kind}.csv",
-        protocol=protocol,
+        getattr(rules, f"train_variant_for_{protocol}").output[kind],
         variant=ablation_variants(),
         seed=config["ablation"]["seeds"],
-        kind=kind,
     )
