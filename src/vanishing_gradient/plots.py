@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .report.formatting import seeds_text
 from .statistics import hidden_layers
@@ -273,5 +274,6 @@ def accuracy_vs_epoch_figure(accuracy_by_epoch: pd.DataFrame) -> Figure:
         ylim=zoomed_limits(100 * later["min"], 100 * later["max"]),
         title=f"Validation accuracy: mean and min–max over {seeds_text(stats['count'])}",
     )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize="small", loc="lower right")
     return fig

@@ -1,38 +1,5 @@
 # The report: results/report.md and its HTML rendering, built from the tables.
 
-# Figures of the report, in its order: name -> (its caption, the wildcards of the rule that
-# draws it, with which `snakemake --report` renders that caption).
-REPORT_FIGURES = {
-    "sigmoid_derivative": ("sigmoid_derivative", {}),
-    "gradient_bars": ("gradient_bars", {}),
-    "speed_of_learning_B": ("speed_of_learning", {"protocol": "B"}),
-    "speed_of_learning_A": ("speed_of_learning", {"protocol": "A"}),
-    "accuracy_vs_depth": ("accuracy_vs_depth", {}),
-    "accuracy_vs_epoch": ("accuracy_vs_epoch", {}),
-}
-BEYOND_FIGURES = {
-    name: (name, {})
-    for name in [
-        "variant_speed",
-        "ratio_heatmap",
-        "variant_accuracy",
-        "saturation",
-        "chain_vanishing",
-        "chain_exploding",
-        "unstable_width",
-    ]
-}
-
-
-def report_figures(figures):
-    """The PNG of each of ``figures``, the one the report embeds."""
-    return expand("results/figures/{figure}.png", figure=list(figures))
-
-
-def report_captions(figures):
-    """The caption file of each of ``figures``."""
-    return [caption(name) for name, _ in figures.values()]
-
 
 rule write_report:
     input:
