@@ -55,13 +55,12 @@ def caption(name):
     return str(Path(workflow.basedir, "workflow", "report", f"{name}.rst"))
 
 
+FIGURE_FILE = "results/figures/{figure}.{ext}"
+
+
 def figure_files(figure):
     """Every configured format of one figure."""
-    return expand(
-        "results/figures/{figure}.{ext}",
-        figure=figure,
-        ext=config["figures"]["formats"],
-    )
+    return expand(FIGURE_FILE, figure=figure, ext=config["figures"]["formats"])
 
 
 def protocol_params(section, epochs=None):
@@ -142,7 +141,7 @@ BEYOND_FIGURES = {
 
 def report_figures(figures):
     """The PNG of each of ``figures``, the one the report embeds."""
-    return expand("results/figures/{figure}.png", figure=list(figures))
+    return expand(FIGURE_FILE, figure=list(figures), ext="png")
 
 
 def report_captions(figures):
