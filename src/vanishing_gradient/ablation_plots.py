@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .plots import layer_colour, line_with_band
 from .report.formatting import seeds_text
@@ -326,6 +327,7 @@ def saturation_figure(saturation_summary: pd.DataFrame, baseline: str, variants=
         )
         bottom.set_ylim(-2.0, 102.0)
         bottom.set_xlabel("epoch (0 = initialisation)")
+        bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes[0, 0].set_ylabel("activation of the layer's units\n(mean ± std over units and images)")
     axes[1, 0].set_ylabel("saturated units (%)\n(mean; band: seed min–max)")
     fig.legend(*axes[1, 0].get_legend_handles_labels(), loc="outside right upper", fontsize="small")

@@ -245,35 +245,38 @@ def accuracy_vs_depth_figure(
 
 def accuracy_vs_epoch_figure(accuracy_by_epoch: pd.DataFrame) -> Figure:
     """Validation accuracy (%) against epoch, one line per network: the mean over seeds,
-    with the seed minimum to maximum as a band. The y axis spans the bands from the second
-    epoch on (``zoomed_limits``): on 0–100 % the differences between depths, a fraction of
-    a percentage point, would vanish under the first epoch's jump."""
+    with the seed minimum to maximum as a band. Left, every epoch; right, the second half
+    of the epochs (from ``ceil(E / 2)`` of E) with the y axis spanning only their bands
+    (``zoomed_limits``): on the left's range the differences between depths, a fraction of
+    a percentage point at the end, vanish under the first epochs' rise."""
     stats = (
         accuracy_by_epoch.groupby(["architecture", "epoch"])["val_accuracy"]
         .agg(["mean", "min", "max", "count"])
         .reset_index()
     )
-    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
-    ax = fig.subplots()
-    for architecture in sorted(stats["architecture"].unique(), key=hidden_layers):
-        curve = stats[stats["architecture"] == architecture]
-        colour = architecture_colour(hidden_layers(architecture))
-        line_with_band(
-            ax,
-            curve["epoch"],
-            100 * curve["mean"],
-            100 * curve["min"],
-            100 * curve["max"],
-            colour,
-            label=architecture,
-        )
-    later = stats[stats["epoch"] >= min(2, stats["epoch"].max())]
-    ax.set(
-        xlabel="epoch",
-        ylabel="validation accuracy (%)",
+    last = int(stats["epoch"].max())
+    later = stats[stats["epoch"] >= -(-last // 2)]
+    fig = Figure(figsize=(10.0, 4.2), layout="constrained")
+    full_ax, zoom_ax = fig.subplots(1, 2)
+    for ax, rows in ((full_ax, stats), (zoom_ax, later)):
+        for architecture in sorted(rows["architecture"].unique(), key=hidden_layers):
+            curve = rows[rows["architecture"] == architecture]
+            line_with_band(
+                ax,
+                curve["epoch"],
+                100 * curve["mean"],
+                100 * curve["min"],
+                100 * curve["max"],
+                architecture_colour(hidden_layers(architecture)),
+                label=architecture,
+            )
+        ax.set(xlabel="epoch", ylabel="validation accuracy (%)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    full_ax.set_title(f"every epoch, 1 to {last}")
+    zoom_ax.set(
         ylim=zoomed_limits(100 * later["min"], 100 * later["max"]),
-        title=f"Validation accuracy: mean and min–max over {seeds_text(stats['count'])}",
+        title=f"epochs {int(later['epoch'].min())} to {last}, accuracy axis zoomed",
     )
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(fontsize="small", loc="lower right")
+    full_ax.legend(fontsize="small", loc="lower right")
+    fig.suptitle(f"Validation accuracy: mean and min–max over {seeds_text(stats['count'])}")
     return fig
