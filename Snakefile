@@ -32,4 +32,4 @@ rule chapter:
     input:
         rules.aggregate_accuracy.output,
         rules.aggregate_speed.output,
-        expand("results/figures/{figure}.png", figure=REPORT_FIGURES),
+        report_figures(REPORT_FIGURES),

@@ -8,13 +8,14 @@ from vanishing_gradient.job_log import log_to
 
 log_to(snakemake.log[0])
 tables = {name: pd.read_csv(path) for name, path in snakemake.input.items()}
+baseline = snakemake.params.baseline
 figures = {
-    "variant_speed": ablation_plots.variant_speed_figure(tables["speed_summary"]),
+    "variant_speed": ablation_plots.variant_speed_figure(tables["speed_summary"], baseline),
     "ratio_heatmap": ablation_plots.ratio_heatmap_figure(tables["speed_ratio"]),
     "variant_accuracy": ablation_plots.variant_accuracy_figure(
-        tables["accuracy_by_run"], tables["accuracy_summary"]
+        tables["accuracy_by_run"], tables["accuracy_summary"], baseline
     ),
-    "saturation": ablation_plots.saturation_figure(tables["saturation_summary"]),
+    "saturation": ablation_plots.saturation_figure(tables["saturation_summary"], baseline),
 }
 for name, figure in figures.items():
     save_figure(figure, snakemake.output[name], dpi=snakemake.params.dpi)

@@ -5,16 +5,11 @@ import logging
 import numpy as np
 
 from vanishing_gradient.job_log import log_to
-from vanishing_gradient.mnist import prepare, save_split
+from vanishing_gradient.mnist import MNIST_FILES, prepare, save_split
 
 log_to(snakemake.log[0])
 split = prepare(
-    {
-        "train-images-idx3-ubyte": snakemake.input.train_images,
-        "train-labels-idx1-ubyte": snakemake.input.train_labels,
-        "t10k-images-idx3-ubyte": snakemake.input.test_images,
-        "t10k-labels-idx1-ubyte": snakemake.input.test_labels,
-    },
+    {name: snakemake.input[name] for name in MNIST_FILES},
     validation_size=int(snakemake.params.validation_size),
 )
 for part in ("train", "validation", "test"):

@@ -1,9 +1,11 @@
-"""Protocol A for one network x seed: per-epoch accuracy, costs, probe speeds, saturation."""
+"""Protocol A for one network x seed: per-epoch accuracy, costs, probe speeds, saturation;
+every table led by the run's identity columns."""
 
 from vanishing_gradient.job_log import log_to
 from vanishing_gradient.mnist import load_split
 from vanishing_gradient.provenance import write_run_record
 from vanishing_gradient.protocols import Protocol, Variant, run_accuracy_protocol
+from vanishing_gradient.tables import run_identity, with_identity
 
 log_to(snakemake.log[0])
 run = run_accuracy_protocol(
@@ -15,10 +17,14 @@ run = run_accuracy_protocol(
     train_cost_size=snakemake.params.train_cost_size,
     variant=Variant.named(**snakemake.params.variant),
 )
-run.epochs.to_csv(snakemake.output.epochs, index=False)
-run.speed.to_csv(snakemake.output.speed, index=False)
-run.saturation.to_csv(snakemake.output.saturation, index=False)
-run.test.to_csv(snakemake.output.test, index=False)
+identity = run_identity(
+    "A",
+    snakemake.params.architecture,
+    snakemake.wildcards.seed,
+    variant=snakemake.wildcards.get("variant"),
+)
+for kind in ("epochs", "speed", "saturation", "test"):
+    with_identity(getattr(run, kind), identity).to_csv(snakemake.output[kind], index=False)
 write_run_record(
     snakemake.output.provenance, snakemake.rule, snakemake.params.code, snakemake.scriptdir
 )

@@ -1,9 +1,11 @@
-"""Protocol B for one network x seed: speed of learning per hidden layer and epoch."""
+"""Protocol B for one network x seed: speed of learning per hidden layer and epoch; every
+table led by the run's identity columns."""
 
 from vanishing_gradient.job_log import log_to
 from vanishing_gradient.mnist import load_split
 from vanishing_gradient.provenance import write_run_record
 from vanishing_gradient.protocols import Protocol, Variant, run_speed_protocol
+from vanishing_gradient.tables import run_identity, with_identity
 
 log_to(snakemake.log[0])
 run = run_speed_protocol(
@@ -13,8 +15,14 @@ run = run_speed_protocol(
     Protocol(**dict(snakemake.params.protocol)),
     variant=Variant.named(**snakemake.params.variant),
 )
-run.speed.to_csv(snakemake.output.speed, index=False)
-run.gradient_at_init.to_csv(snakemake.output.gradient_at_init, index=False)
+identity = run_identity(
+    "B",
+    snakemake.params.architecture,
+    snakemake.wildcards.seed,
+    variant=snakemake.wildcards.get("variant"),
+)
+for kind in ("speed", "gradient_at_init"):
+    with_identity(getattr(run, kind), identity).to_csv(snakemake.output[kind], index=False)
 write_run_record(
     snakemake.output.provenance, snakemake.rule, snakemake.params.code, snakemake.scriptdir
 )

@@ -1,4 +1,4 @@
-"""The report, results/report.md and .html, from the tables, figures and provenance."""
+"""The report, results/report.md and .html, from the tables, figures, captions and provenance."""
 
 from pathlib import Path
 
@@ -6,12 +6,15 @@ import pandas as pd
 
 from vanishing_gradient import provenance
 from vanishing_gradient.job_log import log_to
-from vanishing_gradient.report import markdown_to_html, render_report
-from vanishing_gradient.report_beyond import render_beyond_section
+from vanishing_gradient.report.beyond import render_beyond
+from vanishing_gradient.report.captions import render_caption
+from vanishing_gradient.report.chapter import render_chapter
+from vanishing_gradient.report.document import markdown_to_html, render_report
 
 log_to(snakemake.log[0])
 config = snakemake.params.config
 report_dir = Path(snakemake.output.markdown).parent
+wildcards = iter(snakemake.params.caption_wildcards)
 
 
 def tables_named(names):
@@ -19,46 +22,49 @@ def tables_named(names):
     return {name: pd.read_csv(snakemake.input[name]) for name in names}
 
 
-def figures_named(names, paths):
-    """Figure paths relative to the report, keyed by figure name."""
-    return {name: str(Path(path).relative_to(report_dir)) for name, path in zip(names, paths)}
+def figures_named(names, paths, captions):
+    """Per figure name: its path relative to the report and its rendered caption."""
+    return {
+        name: {
+            "path": str(Path(path).relative_to(report_dir)),
+            "caption": render_caption(Path(caption).read_text(), config, next(wildcards)),
+        }
+        for name, path, caption in zip(names, paths, captions, strict=True)
+    }
 
 
-chapter_tables = tables_named(
-    ["accuracy_summary", "accuracy_by_run", "depth_comparison", "speed_at_init", "speed_ratio"]
+chapter_figures = figures_named(
+    snakemake.params.figures, snakemake.input.figures, snakemake.input.captions
 )
-beyond_tables = tables_named(
-    [
-        "ablation_accuracy_by_run",
-        "ablation_accuracy_summary",
-        "ablation_speed_ratio",
-        "ablation_saturation_summary",
-        "chain_summary",
-        "chain_exploding",
-        "unstable_width",
-    ]
+beyond_figures = figures_named(
+    snakemake.params.beyond_figures, snakemake.input.beyond_figures, snakemake.input.beyond_captions
 )
-ablation = config["ablation"]
-beyond = render_beyond_section(
-    beyond_tables,
-    figures_named(snakemake.params.beyond_figures, snakemake.input.beyond_figures),
+chapter = render_chapter(
+    tables_named(["accuracy_summary", "depth_comparison", "speed_at_init", "speed_ratio"]),
+    chapter_figures,
     {
-        "architecture": ablation["architecture"],
-        "seeds": ablation["seeds"],
-        "accuracy_epochs": ablation["accuracy_epochs"],
-        "speed_epochs": ablation["speed_epochs"],
-        "momentum": ablation["momentum"],
-        "momentum_schedule": ablation["momentum_schedule"],
-        "accuracy": config["accuracy"],
-        "speed": config["speed"],
+        "seeds": config["seeds"],
+        "protocol_a": config["accuracy"],
+        "protocol_b": config["speed"],
+        "validation_size": config["data"]["validation_size"],
     },
 )
-settings = {
-    "seeds": config["seeds"],
-    "protocol_a": config["accuracy"],
-    "protocol_b": config["speed"],
-    "validation_size": config["data"]["validation_size"],
-}
+beyond = render_beyond(
+    tables_named(
+        [
+            "ablation_accuracy_summary",
+            "ablation_speed_ratio",
+            "ablation_saturation_summary",
+            "ablation_saturation_check",
+            "variant_comparison",
+            "chain_summary",
+            "chain_exploding",
+            "unstable_width",
+        ]
+    ),
+    beyond_figures,
+    {**config["ablation"], "accuracy": config["accuracy"], "speed": config["speed"]},
+)
 git_state = provenance.git_state(snakemake.scriptdir)
 origin = {
     "config": config,
@@ -72,8 +78,7 @@ origin = {
     "git_commit": git_state,
     "run_date": provenance.run_date(),
 }
-figures = figures_named(snakemake.params.figures, snakemake.input.figures)
-markdown = render_report(chapter_tables, figures, origin, settings, beyond)
+markdown = render_report(chapter, beyond, origin)
 Path(snakemake.output.markdown).write_text(markdown)
 Path(snakemake.output.html).write_text(
     markdown_to_html(markdown, title="Why are deep neural networks hard to train?")

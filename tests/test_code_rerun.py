@@ -73,7 +73,9 @@ def test_an_edit_in_a_plotting_module_redraws_its_figures_and_the_report(workflo
 
 
 def test_an_edit_in_the_report_code_rewrites_only_the_report(workflow_copy, project):
-    module(project, "report").write_text(module(project, "report").read_text() + LOGIC)
+    module(project, "report/document").write_text(
+        module(project, "report/document").read_text() + LOGIC
+    )
     assert set(planned_jobs(workflow_copy, project)) == {"write_report", "all"}
 
 

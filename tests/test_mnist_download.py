@@ -95,7 +95,7 @@ def out(tmp_path):
     return folder
 
 
-def fetch(data, destination, mirrors=(), offline_dir=None, retries=2):
+def fetch(data, destination, mirrors=(), offline_dir=None, retries=1):
     return fetch_verified(
         NAME,
         destination,
@@ -166,9 +166,14 @@ def test_every_source_is_named_when_all_fail(data, server, dead_url, out, tmp_pa
     assert f"offline dir {empty}: no {NAME}(.gz) there" in message
     assert f"{dead_url}{NAME}.gz: " in message
     assert f"{server}/missing/{NAME}.gz: HTTP Error 404" in message
-    assert "(2 attempts)" in message
+    assert "(2 attempts)" in message  # retries=1: asked once, then once more
     assert "set MNIST_DIR=/path/to/folder (or data.offline_dir in config.yaml)" in message
     assert os.listdir(out) == []
+
+
+def test_no_retries_asks_each_mirror_once(data, dead_url, out):
+    with pytest.raises(MnistUnavailable, match=r"\(1 attempt\)"):
+        fetch(data, out / f"{NAME}.gz", [dead_url], retries=0)
 
 
 def test_retries_a_mirror_that_fails_once(data, out):
@@ -176,9 +181,9 @@ def test_retries_a_mirror_that_fails_once(data, out):
     url, stop = serve(data.root, handler)
     try:
         with pytest.raises(MnistUnavailable, match="HTTP Error 503"):
-            fetch(data, out / "once.gz", [f"{url}/good/"], retries=1)
+            fetch(data, out / "once.gz", [f"{url}/good/"], retries=0)
         handler.seen.clear()
-        assert fetch(data, out / "twice.gz", [f"{url}/good/"], retries=2).startswith(url)
+        assert fetch(data, out / "twice.gz", [f"{url}/good/"], retries=1).startswith(url)
     finally:
         stop()
 

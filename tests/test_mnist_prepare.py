@@ -120,12 +120,7 @@ def test_prepare_script(arrays, tmp_path):
     paths = write_mnist_like(tmp_path / "raw", arrays)
     log = tmp_path / "prepare.log"
     snakemake = SimpleNamespace(
-        input=SimpleNamespace(
-            train_images=str(paths[TRAIN_IMAGES]),
-            train_labels=str(paths[TRAIN_LABELS]),
-            test_images=str(paths[TEST_IMAGES]),
-            test_labels=str(paths[TEST_LABELS]),
-        ),
+        input={name: str(path) for name, path in paths.items()},  # named by file, as the rule
         params=SimpleNamespace(validation_size=4),
         output=[str(tmp_path / "mnist.npz")],
         log=[str(log)],

@@ -3,8 +3,10 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from vanishing_gradient import statistics
+from vanishing_gradient.tables import variant_columns
 
 
 @pytest.fixture
@@ -74,8 +76,118 @@ def test_depth_comparison_is_welch(by_epoch, test_accuracy):
     t = (b.mean() - a.mean()) / np.sqrt(a.var(ddof=1) / 3 + b.var(ddof=1) / 3)
     assert (row["shallower"], row["deeper"]) == ("784-30-10", "784-30-30-10")
     assert row["mean_difference"] == pytest.approx(0.015)
+    se = np.sqrt(a.var(ddof=1) / 3 + b.var(ddof=1) / 3)
+    df = se**4 / ((a.var(ddof=1) / 3) ** 2 / 2 + (b.var(ddof=1) / 3) ** 2 / 2)
     assert row["welch_t"] == pytest.approx(t)
-    assert 0 < row["p_value"] < 0.2
+    assert row["welch_df"] == pytest.approx(df)
+    half = stats.t.ppf(0.975, df) * se
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.015 - half, 0.015 + half))
+    assert row["p_value"] == pytest.approx(2 * stats.t.sf(abs(t), df))
+    assert row["p_holm"] == pytest.approx(row["p_value"])  # a single comparison
+    assert row["verdict"] == "within_seed_spread"  # p = 0.16
+
+
+def test_holm_by_hand():
+    # sorted: 0.005, 0.01, 0.03, 0.04 -> x4, x3, x2, x1 = 0.02, 0.03, 0.06, 0.04 -> running
+    # maximum 0.02, 0.03, 0.06, 0.06; NaN is no test and stays NaN
+    adjusted = statistics.holm([0.01, np.nan, 0.04, 0.03, 0.005])
+    np.testing.assert_allclose(adjusted, [0.03, np.nan, 0.06, 0.06, 0.02])
+    np.testing.assert_allclose(statistics.holm([0.6, 0.5]), [1.0, 1.0])  # capped at 1
+    assert statistics.holm([]).size == 0
+
+
+def test_depth_comparison_holm_across_neighbours():
+    finals = {
+        "784-30-10": [0.90, 0.91, 0.92],
+        "784-30-30-10": [0.95, 0.96, 0.97],
+        "784-30-30-30-10": [0.951, 0.962, 0.969],
+        "784-30-30-30-30-10": [0.96],
+    }
+    runs = pd.DataFrame(
+        [
+            {"architecture": arch, "seed": seed, "final_val_accuracy": value}
+            for arch, values in finals.items()
+            for seed, value in enumerate(values, start=1)
+        ]
+    )
+    table = statistics.depth_comparison(runs)
+    assert table["deeper"].tolist() == list(finals)[1:]
+    np.testing.assert_allclose(table["p_holm"], statistics.holm(table["p_value"]))
+    assert table["p_holm"].iloc[0] == pytest.approx(2 * table["p_value"].iloc[0])  # m = 2
+    assert table["verdict"].tolist() == ["higher", "within_seed_spread", "not_testable"]
+
+
+def test_welch_without_spread_is_not_testable():
+    test = statistics.welch([0.9, 0.9], [0.8, 0.8])
+    assert test["difference"] == pytest.approx(0.1)
+    assert np.isnan(test["p_value"]) and np.isnan(test["ci_low"])
+
+
+def _variant_rows(accuracies: dict, ratios: dict):
+    runs = pd.DataFrame(
+        [
+            {**variant_columns(variant), "seed": seed, "final_val_accuracy": value}
+            for variant, values in accuracies.items()
+            for seed, value in enumerate(values, start=1)
+        ]
+    )
+    ratio = pd.DataFrame(
+        [
+            {
+                "protocol": protocol,
+                **variant_columns(variant),
+                "phase": phase,
+                "n_seeds": 3,
+                "median": median * (1000 if protocol == "A" else 1),
+            }
+            for protocol in ("A", "B")
+            for variant, median in ratios.items()
+            for phase in ("initialisation", "training")
+        ]
+    )
+    return runs, ratio
+
+
+def test_variant_comparison_against_the_baseline():
+    accuracies = {
+        "tanh-glorot-sgd": [0.970, 0.971, 0.975],
+        "sigmoid-default-sgd": [0.960, 0.962, 0.964],
+        "sigmoid-large-sgd": [0.900, 0.910, 0.920],
+        "tanh-default-sgd": [0.963, 0.965, 0.967],
+        "relu-he-nesterov": [0.97],  # one seed: not testable
+    }
+    ratios = {
+        "tanh-glorot-sgd": 1.2,
+        "sigmoid-default-sgd": 80.0,
+        "sigmoid-large-sgd": 320.0,
+        "tanh-default-sgd": 3.5,
+        "relu-he-nesterov": 0.2,
+    }
+    table = statistics.variant_comparison(*_variant_rows(accuracies, ratios), "sigmoid-default-sgd")
+    assert table["variant"].tolist() == [
+        "tanh-glorot-sgd",
+        "sigmoid-large-sgd",
+        "tanh-default-sgd",
+        "relu-he-nesterov",
+    ]
+    assert (table["baseline"] == "sigmoid-default-sgd").all()
+    row = table.set_index("variant").loc["sigmoid-large-sgd"]
+    assert row["ratio_fold_change"] == pytest.approx(4.0)  # protocol B: 320 / 80
+    assert row["accuracy_difference"] == pytest.approx(0.91 - 0.962)
+    expected = stats.ttest_ind([0.900, 0.910, 0.920], [0.960, 0.962, 0.964], equal_var=False)
+    assert row["p_value"] == pytest.approx(expected.pvalue)
+    assert row["ci_low"] < row["accuracy_difference"] < row["ci_high"] < 0
+    assert table["verdict"].tolist() == ["removed", "worse", "reduced", "reversed"]
+    np.testing.assert_allclose(table["p_holm"], statistics.holm(table["p_value"]))
+    assert np.isnan(table["p_holm"].iloc[3])  # not counted among the tests
+    assert table["accuracy_verdict"].tolist()[3] == "not_testable"
+    assert table.set_index("variant").loc["sigmoid-large-sgd", "accuracy_verdict"] == "lower"
+
+
+def test_variant_comparison_names_a_missing_baseline():
+    runs, ratio = _variant_rows({"tanh-glorot-sgd": [0.9, 0.91]}, {"tanh-glorot-sgd": 1.0})
+    with pytest.raises(ValueError, match="sigmoid-default-sgd.*ablation.baseline"):
+        statistics.variant_comparison(runs, ratio, "sigmoid-default-sgd")
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The whole workflow on tiny generated MNIST, and what a change of config reruns."""
 
 import hashlib
+import importlib.metadata
 import re
 import shutil
 
@@ -8,7 +9,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import planned_jobs, snakemake, write_config
+from conftest import ROOT, planned_jobs, snakemake, write_config
+from vanishing_gradient.report.captions import render_caption
 
 pytestmark = pytest.mark.workflow
 
@@ -44,6 +46,7 @@ def test_output_contract(finished_workflow):
     tables = finished_workflow / "results" / "tables"
     by_epoch = pd.read_csv(tables / "accuracy_by_epoch.csv")
     assert list(by_epoch.columns) == [
+        "protocol",
         "architecture",
         "seed",
         "epoch",
@@ -76,6 +79,7 @@ def test_output_contract(finished_workflow):
     )
     saturation = pd.read_csv(tables / "saturation.csv")
     assert list(saturation.columns) == [
+        "protocol",
         "architecture",
         "seed",
         "epoch",
@@ -90,6 +94,93 @@ def test_output_contract(finished_workflow):
     assert summary["n_seeds"].tolist() == [2, 2, 2]
     shallow = summary.set_index("architecture").loc["784-6-10", "val_accuracy_mean"]
     assert shallow > 0.5, "the tiny digits are learnable (deeper tiny nets barely move in 3 epochs)"
+    depth = pd.read_csv(tables / "depth_comparison.csv")
+    assert list(depth.columns) == [
+        "shallower",
+        "deeper",
+        "n_shallower",
+        "n_deeper",
+        "mean_difference",
+        "welch_t",
+        "p_value",
+        "welch_df",
+        "ci_low",
+        "ci_high",
+        "p_holm",
+        "verdict",
+    ]
+    assert (depth["p_holm"] >= depth["p_value"]).all()
+
+
+def test_ablation_tables_carry_their_identity_and_compare_with_the_baseline(finished_workflow):
+    ablation = finished_workflow / "results" / "ablation"
+    identity = ["protocol", "variant", "activation", "initialiser", "optimiser", "architecture"]
+    run = pd.read_csv(ablation / "accuracy" / "tanh-glorot-sgd" / "seed2.epochs.csv")
+    assert list(run.columns[:7]) == [*identity, "seed"]
+    assert run[identity[:5]].drop_duplicates().values.tolist() == [
+        ["A", "tanh-glorot-sgd", "tanh", "glorot", "sgd"]
+    ]
+    speed = pd.read_csv(ablation / "speed" / "relu-he-sgd" / "seed1.gradient_at_init.csv")
+    assert set(speed["protocol"]) == {"B"} and set(speed["variant"]) == {"relu-he-sgd"}
+    comparison = pd.read_csv(ablation / "tables" / "variant_comparison.csv")
+    assert list(comparison.columns) == [
+        "variant",
+        "activation",
+        "initialiser",
+        "optimiser",
+        "baseline",
+        "n_seeds_speed",
+        "training_ratio",
+        "baseline_training_ratio",
+        "ratio_fold_change",
+        "verdict",
+        "n_seeds",
+        "n_baseline",
+        "val_accuracy_mean",
+        "baseline_val_accuracy_mean",
+        "accuracy_difference",
+        "ci_low",
+        "ci_high",
+        "welch_t",
+        "welch_df",
+        "p_value",
+        "p_holm",
+        "accuracy_verdict",
+    ]
+    assert comparison["variant"].tolist() == ["tanh-glorot-sgd", "relu-he-sgd", "sigmoid-default-nesterov"]
+    assert set(comparison["baseline"]) == {"sigmoid-default-sgd"}
+    check = pd.read_csv(ablation / "tables" / "saturation_check.csv")
+    assert check["variant"].tolist() == ["sigmoid-default-sgd"]
+    assert set(check["verdict"]) <= {"shown", "partly_shown", "not_shown"}
+
+
+def test_report_captions_are_the_caption_files(finished_workflow):
+    report = (finished_workflow / "results" / "report.md").read_text()
+    config = yaml.safe_load((finished_workflow / "config.yaml").read_text())
+    for figure in FIGURES:
+        protocol = figure.removeprefix("speed_of_learning_")
+        name, wildcards = (
+            ("speed_of_learning", {"protocol": protocol}) if protocol != figure else (figure, {})
+        )
+        template = (ROOT / "workflow" / "report" / f"{name}.rst").read_text()
+        assert f"*{render_caption(template, config, wildcards)}*" in report
+
+
+def test_snakemake_report_builds(finished_workflow, tmp_path):
+    # pygments, which `snakemake --report` needs, is a dependency of the package itself
+    assert any(r.startswith("pygments") for r in importlib.metadata.requires("vanishing-gradient"))
+    page = tmp_path / "report.html"
+    snakemake(finished_workflow, "--report", str(page))
+    text = page.read_text()
+    assert "one point per seed and layer" in text  # the gradient_bars caption, rendered
+    assert "variant_comparison.csv" in text
+
+
+def test_baseline_must_be_a_variant(workflow_copy):
+    change_config(workflow_copy, lambda c: c["ablation"].update(baseline="tanh-he-sgd"))
+    done = snakemake(workflow_copy, "--dry-run", check=False)
+    assert done.returncode != 0
+    assert "ablation.baseline" in done.stderr + done.stdout and "tanh-he-sgd" in done.stderr + done.stdout
 
 
 def test_rerun_with_nothing_changed_does_nothing(finished_workflow):

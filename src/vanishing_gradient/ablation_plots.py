@@ -3,9 +3,9 @@ hidden activations, initialisers and optimisers. One function per figure, each t
 tidy tables and returning a matplotlib Figure (the caller saves it; nothing here touches
 pyplot's global state).
 
-A variant is named ``"<activation>-<initialiser>-<optimiser>"``; the book's network is
-``BASELINE`` = ``"sigmoid-default-sgd"``. Variants keep the order in which they first
-appear in the tables (the configured order, baseline first). Colours: ``layer_colour(l)``
+A variant is named ``"<activation>-<initialiser>-<optimiser>"``; ``baseline`` is the
+configured variant the others are compared with (ablation.baseline). Variants keep the
+order in which they first appear in the tables (the configured order). Colours: ``layer_colour(l)``
 is hidden layer ``l`` (1 = first hidden layer), as in ``plots``; ``activation_colour`` is
 the hidden activation. Accuracies and saturated fractions arrive as fractions and are
 drawn in percent.
@@ -18,13 +18,14 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from .plots import _seeds, layer_colour, line_with_band
+from .plots import layer_colour, line_with_band
+from .report.formatting import seeds_text
 
-BASELINE = "sigmoid-default-sgd"
-# Glorot & Bengio's comparison: the book's sigmoid net against tanh with their normalised
+# Glorot & Bengio's comparison: the baseline against tanh with their normalised
 # initialisation and ReLU with He et al.'s; used when present and no variants are named.
-SATURATION_VARIANTS = (BASELINE, "tanh-glorot-sgd", "relu-he-sgd")
+SATURATION_PARTNERS = ("tanh-glorot-sgd", "relu-he-sgd")
 ACTIVATION_COLOURS = {"sigmoid": "#1f77b4", "tanh": "#2ca02c", "relu": "#9467bd"}
 RATIO_COLORBAR_LABEL = "log10(last / first hidden layer speed)"
 PANEL_COLUMNS = 4
@@ -43,10 +44,11 @@ def variant_order(*tables: pd.DataFrame) -> list[str]:
     return list(order)
 
 
-def default_saturation_variants(variants) -> list[str]:
-    """Those of ``SATURATION_VARIANTS`` that are among ``variants``, in that order."""
+def default_saturation_variants(variants, baseline: str) -> list[str]:
+    """``baseline`` and those of ``SATURATION_PARTNERS`` that are among ``variants``, in
+    that order."""
     present = set(variants)
-    return [variant for variant in SATURATION_VARIANTS if variant in present]
+    return [v for v in dict.fromkeys([baseline, *SATURATION_PARTNERS]) if v in present]
 
 
 def _ordered_values(values: pd.Series) -> list:
@@ -64,11 +66,11 @@ def ratio_label(ratio: float) -> str:
     return f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.2g}×"
 
 
-def variant_speed_figure(speed_summary: pd.DataFrame, protocol: str = "B") -> Figure:
+def variant_speed_figure(speed_summary: pd.DataFrame, baseline: str, protocol: str = "B") -> Figure:
     """Speed of learning ||dC/db^l|| of each hidden layer l against epoch, one small panel
     per variant (grid of up to ``PANEL_COLUMNS`` columns, shared log y axis): the median
     over seeds as a line and the 10–90 % quantiles across seeds as a band. Panel title =
-    variant name (the baseline's in bold).
+    variant name (``baseline``'s in bold).
     """
     rows = speed_summary[speed_summary["protocol"] == protocol]
     if rows.empty:
@@ -96,7 +98,7 @@ def variant_speed_figure(speed_summary: pd.DataFrame, protocol: str = "B") -> Fi
                 label=f"hidden layer {layer}",
             )
         ax.set_yscale("log")
-        ax.set_title(variant, fontsize="medium", fontweight="bold" if variant == BASELINE else None)
+        ax.set_title(variant, fontsize="medium", fontweight="bold" if variant == baseline else None)
     for k in range(len(variants), nrows * ncols):
         # An empty slot: remove it and let the panel above it show the epoch axis.
         row, column = divmod(k, ncols)
@@ -111,7 +113,7 @@ def variant_speed_figure(speed_summary: pd.DataFrame, protocol: str = "B") -> Fi
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", fontsize="small")
     fig.suptitle(
         f"Speed of learning per hidden layer, protocol {protocol}, epochs 0–{int(rows['epoch'].max())}: "
-        f"median over {_seeds(rows['n_seeds'])}, band = 10–90 % across seeds"
+        f"median over {seeds_text(rows['n_seeds'])}, band = 10–90 % across seeds"
     )
     return fig
 
@@ -186,17 +188,17 @@ def ratio_heatmap_figure(speed_ratio: pd.DataFrame, protocol: str = "B") -> Figu
     fig.colorbar(image, ax=list(axes), label=RATIO_COLORBAR_LABEL, shrink=0.9)
     fig.suptitle(
         f"Last / first hidden layer speed, protocol {protocol}, SGD: median over "
-        f"{_seeds(rows['n_seeds'])} (red: vanishing, blue: exploding, grey: not run)"
+        f"{seeds_text(rows['n_seeds'])} (red: vanishing, blue: exploding, grey: not run)"
     )
     return fig
 
 
 def variant_accuracy_figure(
-    accuracy_by_run: pd.DataFrame, accuracy_summary: pd.DataFrame
+    accuracy_by_run: pd.DataFrame, accuracy_summary: pd.DataFrame, baseline: str
 ) -> Figure:
     """Validation accuracy (%) after the last epoch per variant: every seed as a small
     point (spread sideways by seed rank, coloured by activation), the mean over seeds with
-    a ±1 std error bar; the baseline's column shaded and its mean a dashed line."""
+    a ±1 std error bar; ``baseline``'s column shaded and its mean a dashed line."""
     variants = variant_order(accuracy_summary, accuracy_by_run)
     position = {variant: i for i, variant in enumerate(variants)}
     runs = accuracy_by_run.assign(x=accuracy_by_run["variant"].map(position)).sort_values(
@@ -208,15 +210,15 @@ def variant_accuracy_figure(
     summary = accuracy_summary.assign(x=accuracy_summary["variant"].map(position))
     fig = Figure(figsize=(max(6.0, 0.55 * len(variants) + 2.5), 4.8), layout="constrained")
     ax = fig.subplots()
-    if BASELINE in position:
+    if baseline in position:
         ax.axvspan(
-            position[BASELINE] - 0.45,
-            position[BASELINE] + 0.45,
+            position[baseline] - 0.45,
+            position[baseline] + 0.45,
             color="#fff2b3",
             zorder=0,
-            label=f"baseline ({BASELINE}, the book's)",
+            label=f"baseline ({baseline})",
         )
-        baseline_mean = summary.loc[summary["variant"] == BASELINE, "val_accuracy_mean"]
+        baseline_mean = summary.loc[summary["variant"] == baseline, "val_accuracy_mean"]
         if not baseline_mean.empty:
             ax.axhline(
                 100 * baseline_mean.iloc[0],
@@ -249,20 +251,20 @@ def variant_accuracy_figure(
     )
     ax.set_xticks(range(len(variants)), variants, rotation=45, ha="right")
     for label in ax.get_xticklabels():
-        if label.get_text() == BASELINE:
+        if label.get_text() == baseline:
             label.set_fontweight("bold")
     ax.set_xlim(-0.6, len(variants) - 0.4)
     ax.set(
         xlabel="variant (activation-initialiser-optimiser)",
         ylabel="validation accuracy after the last epoch (%)",
-        title=f"Accuracy per variant: {_seeds(summary['n_seeds'])}, "
+        title=f"Accuracy per variant: {seeds_text(summary['n_seeds'])}, "
         f"{int(summary['epochs'].max())} epochs",
     )
     fig.legend(loc="outside right upper", fontsize="small")
     return fig
 
 
-def saturation_figure(saturation_summary: pd.DataFrame, variants=None) -> Figure:
+def saturation_figure(saturation_summary: pd.DataFrame, baseline: str, variants=None) -> Figure:
     """Glorot & Bengio's (2010) view of saturation, one column per variant: top, the mean
     activation of each hidden layer against epoch (0 = initialisation) with ± the standard
     deviation of the activations over units and images (``activation_std``) as error bars
@@ -270,15 +272,15 @@ def saturation_figure(saturation_summary: pd.DataFrame, variants=None) -> Figure
     fraction of saturated units (derivative below 5 % of its maximum; for ReLU inactive
     units) in percent, the mean over seeds as a line and the seed min–max as a band.
 
-    ``variants`` defaults to those of ``SATURATION_VARIANTS`` present in the table.
+    ``variants`` defaults to ``default_saturation_variants`` of the table's.
     """
     present = variant_order(saturation_summary)
     if variants is None:
-        variants = default_saturation_variants(present)
+        variants = default_saturation_variants(present, baseline)
         if not variants:
             raise ValueError(
                 f"ablation_saturation_summary has none of the default variants "
-                f"{list(SATURATION_VARIANTS)}; pass variants= from {present}"
+                f"{[baseline, *SATURATION_PARTNERS]}; pass variants= from {present}"
             )
     missing = [variant for variant in variants if variant not in present]
     if missing:
@@ -319,12 +321,13 @@ def saturation_figure(saturation_summary: pd.DataFrame, variants=None) -> Figure
                 markersize=3,
             )
         top.set_title(
-            f"{variant}\n({_seeds(rows['n_seeds'])})",
+            f"{variant}\n({seeds_text(rows['n_seeds'])})",
             fontsize="medium",
-            fontweight="bold" if variant == BASELINE else None,
+            fontweight="bold" if variant == baseline else None,
         )
         bottom.set_ylim(-2.0, 102.0)
         bottom.set_xlabel("epoch (0 = initialisation)")
+        bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes[0, 0].set_ylabel("activation of the layer's units\n(mean ± std over units and images)")
     axes[1, 0].set_ylabel("saturated units (%)\n(mean; band: seed min–max)")
     fig.legend(*axes[1, 0].get_legend_handles_labels(), loc="outside right upper", fontsize="small")

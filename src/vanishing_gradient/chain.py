@@ -37,6 +37,9 @@ from .network import sigmoid, sigmoid_prime
 # The smallest |w| for which |w sigma'(z)| >= 1 is possible at all: |w| max sigma' = |w|/4.
 UNSTABLE_THRESHOLD = 4.0
 
+# The exploding chain's computed ratio agrees with (w/4)^(L-1) within this relative error.
+EXPLODING_RTOL = 1e-6
+
 
 def _chain_arrays(
     weights: np.ndarray, biases: np.ndarray, a0: np.ndarray
@@ -139,7 +142,7 @@ def chain_ratio_summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per ``weight_scale`` (if present) and ``depth`` of a ``chain_gradient_ratios`` table:
     ``n_samples``; ``median``, ``q10``, ``q90`` of the ratio; ``mean_log10`` = mean of
     ``log10(ratio)``; and the reference ``quarter_power = (1/4)^(depth - 1)``, the bound
-    on the ratio when every ``|w_j| <= 1``.
+    on the ratio when every ``|w_j| <= 1``, with ``below_bound`` = median < quarter_power.
     """
     missing = {"depth", "ratio"} - set(table.columns)
     if missing:
@@ -160,6 +163,7 @@ def chain_ratio_summary(table: pd.DataFrame) -> pd.DataFrame:
         }
     ).reset_index()
     summary["quarter_power"] = 0.25 ** (summary["depth"] - 1.0)
+    summary["below_bound"] = summary["median"] < summary["quarter_power"]
     return summary
 
 
@@ -249,7 +253,8 @@ def chain_tables(
 
     ``summary``: ``chain_ratio_summary`` of ``samples`` random chains per depth 1..max_depth;
     ``exploding``: depth, ratio of the exploding chain with ``w = exploding_weight``, and the
-    expected ``(w/4)^(depth-1)``; ``unstable_width``: w, width, method — the analytic width on
+    expected ``(w/4)^(depth-1)``, their ``relative_error`` |ratio/expected - 1| and whether it
+    is within ``EXPLODING_RTOL``; ``unstable_width``: w, width, method — the analytic width on
     a fine grid of ``|w|`` in [0, 20] and the brute-force check at ``|w|`` = 3, 4, ..., 20.
     """
     depths = range(1, max_depth + 1)
@@ -257,6 +262,8 @@ def chain_tables(
     exploding = pd.DataFrame({"depth": list(depths)})
     exploding["ratio"] = [exploding_chain(d, exploding_weight) for d in depths]
     exploding["expected"] = (exploding_weight / 4.0) ** (exploding["depth"] - 1.0)
+    exploding["relative_error"] = (exploding["ratio"] / exploding["expected"] - 1.0).abs()
+    exploding["within_tolerance"] = exploding["relative_error"] < EXPLODING_RTOL
     analytic_w = np.linspace(0.0, 20.0, 401)
     numeric_w = np.arange(3.0, 21.0)
     numeric = unstable_width_numeric(numeric_w, np.linspace(-25, 25, 1001), np.linspace(0, 1, 2001))

@@ -14,7 +14,7 @@ RATIO_LABEL = r"$|\partial C/\partial b_1| \,/\, |\partial C/\partial b_L|$ (dim
 DEPTH_LABEL = "chain depth L (number of layers, one neuron each)"
 
 
-def _scale_text(scale: float) -> str:
+def weights_text(scale: float) -> str:
     """'N(0, 1)' or 'N(0, 0.5²)'."""
     return "N(0, 1)" if scale == 1.0 else f"N(0, {scale:g}²)"
 
@@ -34,7 +34,7 @@ def chain_vanishing_figure(summary: pd.DataFrame) -> Figure:
     for i, (scale, curve) in enumerate(summary.groupby("weight_scale", dropna=False)):
         curve = curve.sort_values("depth")
         colour = SCALE_COLOURS[i % len(SCALE_COLOURS)]
-        weights = "w ~ ?" if np.isnan(scale) else f"w ~ {_scale_text(scale)}"
+        weights = "w ~ ?" if np.isnan(scale) else f"w ~ {weights_text(scale)}"
         n = int(curve["n_samples"].min())
         line_with_band(
             ax,

@@ -129,8 +129,8 @@ def fetch_verified(
     Verified means: the decompressed bytes number ``expected_bytes`` and have SHA-256
     ``expected_sha256``. Sources in order: ``offline_dir`` (holding ``name.gz`` or the
     decompressed ``name``, which is then gzip-compressed), then each base URL in
-    ``mirrors`` (``<base>/<name>.gz``), each tried ``retries`` times on a network error,
-    sleeping ``backoff * attempt`` seconds in between. Each candidate goes to a temporary
+    ``mirrors`` (``<base>/<name>.gz``), each asked once and then up to ``retries`` more
+    times after a network error, sleeping ``backoff * attempt`` seconds in between. Each candidate goes to a temporary
     file beside ``destination`` and is moved onto it only once verified; a rejected
     candidate is deleted, and a wrong checksum moves on to the next source.
 
@@ -167,7 +167,7 @@ def fetch_verified(
 
     for base in mirrors:
         url = f"{base.rstrip('/')}/{name}.gz"
-        attempts = max(1, retries)
+        attempts = 1 + retries
         for attempt in range(1, attempts + 1):
             try:
                 if accept(url, partial(_download, url, timeout=timeout)):

@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
+from .report.formatting import seeds_text
 from .statistics import hidden_layers
 
 LAYER_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02")
@@ -35,17 +37,19 @@ def architecture_colour(n_hidden: int) -> tuple[float, float, float, float]:
     return colormaps["viridis"](0.8 * min(n_hidden - 1, 3) / 3)
 
 
+def zoomed_limits(low: pd.Series, high: pd.Series, margin: float = 0.08) -> tuple[float, float]:
+    """Axis limits from ``min(low)`` to ``max(high)`` widened by ``margin`` of that span on
+    each side (at least 0.05 in total, so a flat curve still shows)."""
+    bottom, top = float(low.min()), float(high.max())
+    pad = max(margin * (top - bottom), 0.025)
+    return bottom - pad, top + pad
+
+
 def line_with_band(ax, x, centre, low, high, colour, label=None, band_label=None, **line) -> None:
     """A line through ``centre`` and, in the same colour, a translucent band from ``low``
     to ``high`` (a spread across seeds or samples); ``line`` styles the line."""
     ax.plot(x, centre, color=colour, label=label, **line)
     ax.fill_between(x, low, high, color=colour, alpha=0.2, linewidth=0, label=band_label)
-
-
-def _seeds(n_seeds: pd.Series) -> str:
-    """'5 seeds', or '3–5 seeds' when the count differs between rows."""
-    low, high = int(n_seeds.min()), int(n_seeds.max())
-    return f"{low} seeds" if low == high else f"{low}–{high} seeds"
 
 
 def sigmoid_derivative_figure() -> Figure:
@@ -183,7 +187,7 @@ def speed_of_learning_figure(
     axes[0].set_ylabel("speed of learning ||dC/db|| (log scale)")
     fig.legend(*axes[-1].get_legend_handles_labels(), loc="outside right upper", fontsize="small")
     fig.suptitle(
-        f"Protocol {protocol}: median over {_seeds(rows['n_seeds'])}, band = 10–90 % across seeds"
+        f"Protocol {protocol}: median over {seeds_text(rows['n_seeds'])}, band = 10–90 % across seeds"
     )
     return fig
 
@@ -233,7 +237,7 @@ def accuracy_vs_depth_figure(
     ax.set(
         xlabel="number of hidden layers",
         ylabel="validation accuracy after the last epoch (%)",
-        title=f"Accuracy against depth: {_seeds(summary['n_seeds'])}, {int(summary['epochs'].max())} epochs",
+        title=f"Accuracy against depth: {seeds_text(summary['n_seeds'])}, {int(summary['epochs'].max())} epochs",
     )
     fig.legend(loc="outside lower center", ncols=3, fontsize="small")
     return fig
@@ -241,30 +245,38 @@ def accuracy_vs_depth_figure(
 
 def accuracy_vs_epoch_figure(accuracy_by_epoch: pd.DataFrame) -> Figure:
     """Validation accuracy (%) against epoch, one line per network: the mean over seeds,
-    with the seed minimum to maximum as a band."""
+    with the seed minimum to maximum as a band. Left, every epoch; right, the second half
+    of the epochs (from ``ceil(E / 2)`` of E) with the y axis spanning only their bands
+    (``zoomed_limits``): on the left's range the differences between depths, a fraction of
+    a percentage point at the end, vanish under the first epochs' rise."""
     stats = (
         accuracy_by_epoch.groupby(["architecture", "epoch"])["val_accuracy"]
         .agg(["mean", "min", "max", "count"])
         .reset_index()
     )
-    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
-    ax = fig.subplots()
-    for architecture in sorted(stats["architecture"].unique(), key=hidden_layers):
-        curve = stats[stats["architecture"] == architecture]
-        colour = architecture_colour(hidden_layers(architecture))
-        line_with_band(
-            ax,
-            curve["epoch"],
-            100 * curve["mean"],
-            100 * curve["min"],
-            100 * curve["max"],
-            colour,
-            label=architecture,
-        )
-    ax.set(
-        xlabel="epoch",
-        ylabel="validation accuracy (%)",
-        title=f"Validation accuracy: mean and min–max over {_seeds(stats['count'])}",
+    last = int(stats["epoch"].max())
+    later = stats[stats["epoch"] >= -(-last // 2)]
+    fig = Figure(figsize=(10.0, 4.2), layout="constrained")
+    full_ax, zoom_ax = fig.subplots(1, 2)
+    for ax, rows in ((full_ax, stats), (zoom_ax, later)):
+        for architecture in sorted(rows["architecture"].unique(), key=hidden_layers):
+            curve = rows[rows["architecture"] == architecture]
+            line_with_band(
+                ax,
+                curve["epoch"],
+                100 * curve["mean"],
+                100 * curve["min"],
+                100 * curve["max"],
+                architecture_colour(hidden_layers(architecture)),
+                label=architecture,
+            )
+        ax.set(xlabel="epoch", ylabel="validation accuracy (%)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    full_ax.set_title(f"every epoch, 1 to {last}")
+    zoom_ax.set(
+        ylim=zoomed_limits(100 * later["min"], 100 * later["max"]),
+        title=f"epochs {int(later['epoch'].min())} to {last}, accuracy axis zoomed",
     )
-    ax.legend(fontsize="small", loc="lower right")
+    full_ax.legend(fontsize="small", loc="lower right")
+    fig.suptitle(f"Validation accuracy: mean and min–max over {seeds_text(stats['count'])}")
     return fig

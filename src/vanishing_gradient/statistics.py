@@ -15,6 +15,9 @@ from scipy import stats
 from . import book
 
 BY_ARCHITECTURE = ("architecture",)
+# An accuracy further than this (a fraction: 0.3 percentage points) from the book's is a
+# difference from the book even when the book's value lies within our seed range.
+ACCURACY_TOLERANCE = 0.003
 BY_VARIANT = ("variant", "activation", "initialiser", "optimiser")
 
 
@@ -101,14 +104,26 @@ def accuracy_spread(runs: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
     return _ordered(table, keys, runs)
 
 
+def book_in_range(book_value: pd.Series, low: pd.Series, high: pd.Series) -> pd.Series:
+    """Whether ``low <= book_value <= high`` per row (nullable boolean, missing where the
+    book has no value)."""
+    inside = book_value.between(low, high).astype("boolean")
+    return inside.mask(book_value.isna())
+
+
 def accuracy_summary(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per architecture: final validation accuracy across seeds, the book's, and the difference."""
+    """Per architecture: final validation accuracy across seeds, the book's, the difference,
+    whether the book's value lies within our seed range, and ``differs_from_book``: it does
+    not, or the mean is more than ``ACCURACY_TOLERANCE`` from it (missing without a book
+    value)."""
     table = accuracy_spread(runs)
     table["book_val_accuracy"] = table["architecture"].map(book.VALIDATION_ACCURACY).astype(float)
     table["difference_from_book"] = table["val_accuracy_mean"] - table["book_val_accuracy"]
-    table["book_in_seed_range"] = table["book_val_accuracy"].between(
-        table["val_accuracy_min"], table["val_accuracy_max"]
+    table["book_in_seed_range"] = book_in_range(
+        table["book_val_accuracy"], table["val_accuracy_min"], table["val_accuracy_max"]
     )
+    far = table["difference_from_book"].abs().round(9) > ACCURACY_TOLERANCE
+    table["differs_from_book"] = far | ~table["book_in_seed_range"]
     return table[
         [
             "architecture",
@@ -124,46 +139,216 @@ def accuracy_summary(runs: pd.DataFrame) -> pd.DataFrame:
             "book_in_seed_range",
             "test_accuracy_mean",
             "test_accuracy_std",
+            "differs_from_book",
         ]
     ]
 
 
-def depth_comparison(runs: pd.DataFrame) -> pd.DataFrame:
-    """Welch's two-sided t-test of final validation accuracy between neighbouring depths.
+SIGNIFICANCE_LEVEL = 0.05  # family-wise error rate of each family of Welch tests (Holm)
+CONFIDENCE = 0.95  # level of the confidence interval of a difference of means
+# A median training ratio (last / first hidden-layer speed, protocol B) strictly between
+# 1 / BALANCED_FACTOR and BALANCED_FACTOR counts as "the vanishing gradient removed".
+BALANCED_FACTOR = 3.0
 
-    ``t = (mean_d - mean_s) / sqrt(var_d / n_d + var_s / n_s)`` with the
-    Welch-Satterthwaite degrees of freedom; NaN where a side has fewer than two seeds.
+
+def holm(p_values) -> np.ndarray:
+    """Holm-Bonferroni adjusted p-values, in the order given; NaN stays NaN and is not
+    counted among the ``m`` tests.
+
+    With the m p-values sorted, ``p_(1) <= ... <= p_(m)``, the adjusted value of the i-th
+    is ``max_{j <= i} min(1, (m - j + 1) p_(j))``. Rejecting where the adjusted p is below
+    alpha keeps the probability of any false rejection at most alpha (Holm 1979).
+    """
+    p = np.asarray(p_values, dtype=float)
+    adjusted = np.full(p.shape, np.nan)
+    tested = np.flatnonzero(~np.isnan(p))
+    order = tested[np.argsort(p[tested], kind="stable")]
+    m = len(order)
+    scaled = np.minimum(1.0, (m - np.arange(m)) * p[order])
+    adjusted[order] = np.maximum.accumulate(scaled)
+    return adjusted
+
+
+def welch(sample: np.ndarray, reference: np.ndarray) -> dict:
+    """Welch's two-sided t-test of ``mean(sample) - mean(reference)``.
+
+    ``t = d / se`` with ``d`` the difference of means, ``se = sqrt(s_1^2/n_1 + s_2^2/n_2)``
+    and the Welch-Satterthwaite degrees of freedom
+    ``nu = se^4 / ((s_1^2/n_1)^2/(n_1 - 1) + (s_2^2/n_2)^2/(n_2 - 1))``; the ``CONFIDENCE``
+    interval is ``d -+ t_{(1 + CONFIDENCE)/2, nu} se``. Keys ``difference, ci_low, ci_high,
+    welch_t, welch_df, p_value``; all but the difference NaN when a side has fewer than
+    two values or both have no spread.
+    """
+    sample, reference = np.asarray(sample, float), np.asarray(reference, float)
+    out = {"difference": sample.mean() - reference.mean()}
+    untestable = {key: np.nan for key in ("ci_low", "ci_high", "welch_t", "welch_df", "p_value")}
+    spread = sample.var(ddof=1) + reference.var(ddof=1) if min(len(sample), len(reference)) >= 2 else 0
+    if not spread > 0:
+        return {**out, **untestable}
+    result = stats.ttest_ind(sample, reference, equal_var=False)
+    interval = result.confidence_interval(CONFIDENCE)
+    return {
+        **out,
+        "ci_low": float(interval.low),
+        "ci_high": float(interval.high),
+        "welch_t": float(result.statistic),
+        "welch_df": float(result.df),
+        "p_value": float(result.pvalue),
+    }
+
+
+def difference_verdict(p_holm: float, difference: float) -> str:
+    """``higher`` or ``lower`` where the Holm-adjusted p is below ``SIGNIFICANCE_LEVEL``
+    (by the sign of the difference), ``within_seed_spread`` where it is not, and
+    ``not_testable`` where there is no p-value."""
+    if pd.isna(p_holm):
+        return "not_testable"
+    if p_holm >= SIGNIFICANCE_LEVEL:
+        return "within_seed_spread"
+    return "higher" if difference > 0 else "lower"
+
+
+DEPTH_COMPARISON_COLUMNS = [
+    "shallower",
+    "deeper",
+    "n_shallower",
+    "n_deeper",
+    "mean_difference",
+    "welch_t",
+    "p_value",
+    "welch_df",
+    "ci_low",
+    "ci_high",
+    "p_holm",
+    "verdict",
+]
+
+
+def depth_comparison(runs: pd.DataFrame) -> pd.DataFrame:
+    """Final validation accuracy of each network against the next shallower one:
+    ``mean_difference`` = deeper - shallower with its 95 % Welch confidence interval,
+    Welch's two-sided t-test (``welch``), the p-value Holm-adjusted across the
+    neighbouring-depth comparisons (``holm``), and the ``verdict`` of
+    ``difference_verdict`` (higher, lower, within_seed_spread, not_testable).
     """
     ordered = depth_order(runs.drop(columns="hidden_layers", errors="ignore"))
     architectures = list(dict.fromkeys(ordered["architecture"]))
+    accuracy = ordered.groupby("architecture")["final_val_accuracy"]
     rows = []
     for shallower, deeper in zip(architectures[:-1], architectures[1:]):
-        a = ordered.loc[ordered["architecture"] == shallower, "final_val_accuracy"].to_numpy()
-        b = ordered.loc[ordered["architecture"] == deeper, "final_val_accuracy"].to_numpy()
-        t, p = (
-            stats.ttest_ind(b, a, equal_var=False) if min(len(a), len(b)) >= 2 else (np.nan, np.nan)
-        )
+        a, b = accuracy.get_group(shallower).to_numpy(), accuracy.get_group(deeper).to_numpy()
+        test = welch(b, a)
         rows.append(
             {
                 "shallower": shallower,
                 "deeper": deeper,
                 "n_shallower": len(a),
                 "n_deeper": len(b),
-                "mean_difference": b.mean() - a.mean(),
-                "welch_t": float(t),
-                "p_value": float(p),
+                "mean_difference": test.pop("difference"),
+                **test,
             }
         )
-    columns = [
-        "shallower",
-        "deeper",
-        "n_shallower",
-        "n_deeper",
-        "mean_difference",
-        "welch_t",
-        "p_value",
+    table = pd.DataFrame(rows, columns=DEPTH_COMPARISON_COLUMNS[:-2])
+    table["p_holm"] = holm(table["p_value"])
+    table["verdict"] = [
+        difference_verdict(p, d) for p, d in zip(table["p_holm"], table["mean_difference"])
     ]
-    return pd.DataFrame(rows, columns=columns)
+    return table[DEPTH_COMPARISON_COLUMNS]
+
+
+def gradient_verdict(ratio: float, baseline_ratio: float) -> str:
+    """Where a variant's median training ratio (last / first hidden-layer speed) falls:
+    ``removed`` strictly between 1/``BALANCED_FACTOR`` and ``BALANCED_FACTOR``,
+    ``reversed`` at or below 1/``BALANCED_FACTOR`` (the first layer learns faster),
+    ``worse`` above the baseline's ratio, ``reduced`` from ``BALANCED_FACTOR`` up to the
+    baseline's, ``unmeasured`` without a ratio."""
+    if pd.isna(ratio):
+        return "unmeasured"
+    if 1 / BALANCED_FACTOR < ratio < BALANCED_FACTOR:
+        return "removed"
+    if ratio <= 1 / BALANCED_FACTOR:
+        return "reversed"
+    return "worse" if ratio > baseline_ratio else "reduced"
+
+
+VARIANT_COMPARISON_COLUMNS = [
+    *BY_VARIANT,
+    "baseline",
+    "n_seeds_speed",
+    "training_ratio",
+    "baseline_training_ratio",
+    "ratio_fold_change",
+    "verdict",
+    "n_seeds",
+    "n_baseline",
+    "val_accuracy_mean",
+    "baseline_val_accuracy_mean",
+    "accuracy_difference",
+    "ci_low",
+    "ci_high",
+    "welch_t",
+    "welch_df",
+    "p_value",
+    "p_holm",
+    "accuracy_verdict",
+]
+
+
+def variant_comparison(
+    accuracy_by_run: pd.DataFrame, speed_ratio: pd.DataFrame, baseline: str
+) -> pd.DataFrame:
+    """Every ablation variant against ``baseline``, one row per variant (configured order,
+    the baseline itself left out).
+
+    Speed: ``training_ratio`` is the variant's median over seeds of the per-seed training
+    ratio (protocol B, ``speed_ratio``), ``ratio_fold_change`` = training_ratio /
+    baseline_training_ratio, ``verdict`` = ``gradient_verdict``. Accuracy: the final
+    validation accuracies of the variant's seeds against the baseline's by ``welch``
+    (``accuracy_difference`` = variant mean - baseline mean, with its 95 % interval), the
+    p-value Holm-adjusted across the variants (``holm``), ``accuracy_verdict`` =
+    ``difference_verdict``.
+    """
+    accuracy = accuracy_by_run.groupby("variant", sort=False)["final_val_accuracy"]
+    training = speed_ratio[(speed_ratio["protocol"] == "B") & (speed_ratio["phase"] == "training")]
+    training = training.set_index("variant")
+    for name, present in (("accuracy_by_run", accuracy.groups), ("speed_ratio", training.index)):
+        if baseline not in present:
+            raise ValueError(
+                f"the baseline {baseline!r} has no rows in the ablation's {name} table; "
+                f"variants there: {list(dict.fromkeys(present))}; set ablation.baseline to one of them"
+            )
+    reference = accuracy.get_group(baseline).to_numpy()
+    base_ratio = float(training.loc[baseline, "median"])
+    identity = pd.concat([accuracy_by_run, speed_ratio])[list(BY_VARIANT)].drop_duplicates("variant")
+    rows = []
+    for _, variant in identity[identity["variant"] != baseline].iterrows():
+        name = variant["variant"]
+        ratio = float(training.loc[name, "median"]) if name in training.index else np.nan
+        values = accuracy.get_group(name).to_numpy() if name in accuracy.groups else np.array([])
+        test = welch(values, reference) if len(values) else {"difference": np.nan}
+        rows.append(
+            {
+                **variant.to_dict(),
+                "baseline": baseline,
+                "n_seeds_speed": int(training.loc[name, "n_seeds"]) if name in training.index else 0,
+                "training_ratio": ratio,
+                "baseline_training_ratio": base_ratio,
+                "ratio_fold_change": ratio / base_ratio,
+                "verdict": gradient_verdict(ratio, base_ratio),
+                "n_seeds": len(values),
+                "n_baseline": len(reference),
+                "val_accuracy_mean": values.mean() if len(values) else np.nan,
+                "baseline_val_accuracy_mean": reference.mean(),
+                "accuracy_difference": test.pop("difference"),
+                **test,
+            }
+        )
+    table = pd.DataFrame(rows, columns=VARIANT_COMPARISON_COLUMNS[:-2])
+    table["p_holm"] = holm(table["p_value"])
+    table["accuracy_verdict"] = [
+        difference_verdict(p, d) for p, d in zip(table["p_holm"], table["accuracy_difference"])
+    ]
+    return table[VARIANT_COMPARISON_COLUMNS]
 
 
 def speed_summary(speed: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
@@ -180,7 +365,8 @@ def speed_summary(speed: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
 
 
 def speed_at_init(speed: pd.DataFrame) -> pd.DataFrame:
-    """Protocol B at epoch 0: speed of learning per layer across seeds, with the book's value."""
+    """Protocol B at epoch 0: speed of learning per layer across seeds, with the book's value
+    and whether it lies within our seeds' min–max (``book_in_seed_range``)."""
     init = speed[(speed["protocol"] == "B") & (speed["epoch"] == 0)]
     table = (
         init.groupby(["architecture", "layer"])["grad_norm"]
@@ -195,6 +381,7 @@ def speed_at_init(speed: pd.DataFrame) -> pd.DataFrame:
         )
         for arch, layer in zip(table["architecture"], table["layer"])
     ]
+    table["book_in_seed_range"] = book_in_range(table["book_grad_norm"], table["min"], table["max"])
     table = depth_order(table)
     return table[
         [
@@ -207,6 +394,7 @@ def speed_at_init(speed: pd.DataFrame) -> pd.DataFrame:
             "min",
             "max",
             "book_grad_norm",
+            "book_in_seed_range",
         ]
     ]
 
@@ -224,7 +412,8 @@ def speed_ratio(speed: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
     "initialisation" is ``r_0``, phase "training" is the median of ``r_e`` over
     ``e >= 1``. Then mean, std, min, max and median across seeds. Networks with one
     hidden layer have no ratio and are left out. For architectures, the book's ratio at
-    initialisation (protocol B) is added as ``book_ratio``.
+    initialisation (protocol B) is added as ``book_ratio``, with ``book_in_seed_range``
+    (within our seeds' min–max; missing without a book value).
     """
     run = ["protocol", *keys, "seed"]
     layers = speed.sort_values("layer", kind="stable").groupby([*run, "epoch"], sort=False)
@@ -250,7 +439,8 @@ def speed_ratio(speed: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
     if keys == BY_ARCHITECTURE:
         is_book = (table["protocol"] == "B") & (table["phase"] == "initialisation")
         table["book_ratio"] = np.where(is_book, table["architecture"].map(book_ratio), np.nan)
-        columns.append("book_ratio")
+        table["book_in_seed_range"] = book_in_range(table["book_ratio"], table["min"], table["max"])
+        columns += ["book_ratio", "book_in_seed_range"]
     table = _ordered(table, keys, speed, then=["phase"]).sort_values("protocol", kind="stable")
     return table[["protocol", *_key_columns(keys), *columns]].reset_index(drop=True)
 
@@ -283,3 +473,45 @@ def saturation_summary(saturation: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.Dat
     return _ordered(table, keys, saturation, then=["layer", "epoch"])[
         [*_key_columns(keys), *columns]
     ]
+
+
+# Glorot & Bengio's saturation of the sigmoid's top hidden layer "near 0", as we test it
+# after the first epoch: mean activation below NEAR_ZERO_ACTIVATION and more than
+# MOSTLY_SATURATED of its units saturated.
+NEAR_ZERO_ACTIVATION = 0.1
+MOSTLY_SATURATED = 0.5
+
+
+def saturation_check(saturation_summary: pd.DataFrame, variant: str) -> pd.DataFrame:
+    """Is the top hidden layer of ``variant`` saturated near 0 after the first epoch, as
+    Glorot & Bengio (2010) found for the sigmoid? One row: the top ``layer``, the first
+    epoch after initialisation (``epoch``), its ``activation_mean`` and
+    ``saturated_fraction`` (means over seeds), ``near_zero`` (mean activation below
+    ``NEAR_ZERO_ACTIVATION``), ``mostly_saturated`` (fraction above ``MOSTLY_SATURATED``)
+    and ``verdict``: shown (both), partly_shown (one), not_shown (neither)."""
+    rows = saturation_summary[saturation_summary["variant"] == variant]
+    if rows.empty:
+        raise ValueError(
+            f"the saturation summary has no rows of {variant!r}; "
+            f"variants there: {list(dict.fromkeys(saturation_summary['variant']))}"
+        )
+    top = int(rows["layer"].max())
+    curve = rows[rows["layer"] == top].set_index("epoch").sort_index()
+    epoch = int(curve.index[curve.index > 0].min())
+    mean, fraction = curve.loc[epoch, ["activation_mean", "saturated_fraction"]]
+    near_zero, saturated = bool(mean < NEAR_ZERO_ACTIVATION), bool(fraction > MOSTLY_SATURATED)
+    verdict = {2: "shown", 1: "partly_shown", 0: "not_shown"}[near_zero + saturated]
+    return pd.DataFrame(
+        [
+            {
+                "variant": variant,
+                "layer": top,
+                "epoch": epoch,
+                "activation_mean": mean,
+                "saturated_fraction": fraction,
+                "near_zero": near_zero,
+                "mostly_saturated": saturated,
+                "verdict": verdict,
+            }
+        ]
+    )

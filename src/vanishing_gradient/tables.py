@@ -1,6 +1,4 @@
-"""Reading the workflow's CSV tables."""
-
-from pathlib import Path
+"""The workflow's CSV tables: a run's identity columns, and reading tables back."""
 
 import pandas as pd
 
@@ -22,13 +20,16 @@ def variant_columns(variant: str) -> dict[str, str]:
     }
 
 
-def read_variant_runs(paths: list[str]) -> pd.DataFrame:
-    """Per-run CSVs of the ablation, ``.../<variant>/seed<seed>.<kind>.csv``, stacked, each
-    row labelled with its variant and the variant's parts: columns ``variant, activation,
-    initialiser, optimiser`` first, then the file's own."""
-    tables = []
-    for path in paths:
-        table = pd.read_csv(path)
-        labels = variant_columns(Path(path).parent.name)
-        tables.append(pd.concat([pd.DataFrame(labels, index=table.index), table], axis=1))
-    return pd.concat(tables, ignore_index=True)
+def run_identity(protocol: str, architecture: str, seed: int, variant: str | None = None) -> dict:
+    """The columns that say which run a row belongs to, in the order they lead its table:
+    ``protocol`` ("A" accuracy, "B" speed of learning), for an ablation run ``variant`` and
+    its parts (``variant_columns``), ``architecture``, ``seed``."""
+    parts = variant_columns(variant) if variant else {}
+    return {"protocol": protocol, **parts, "architecture": architecture, "seed": int(seed)}
+
+
+def with_identity(table: pd.DataFrame, identity: dict) -> pd.DataFrame:
+    """``table`` led by the columns of ``identity`` (name -> the run's value), then its
+    own other columns; a column of the same name is replaced."""
+    own = table.drop(columns=list(identity), errors="ignore")
+    return pd.concat([pd.DataFrame(identity, index=table.index), own], axis=1)

@@ -65,18 +65,24 @@ rule aggregate_ablation:
         accuracy_by_run="results/ablation/tables/accuracy_by_run.csv",
         accuracy_summary=report(
             "results/ablation/tables/accuracy_summary.csv",
-            caption="../report/ablation_accuracy.rst",
+            caption=caption("ablation_accuracy"),
             category="Beyond the chapter",
         ),
         speed="results/ablation/tables/speed_of_learning.csv",
         speed_summary="results/ablation/tables/speed_summary.csv",
         speed_ratio=report(
             "results/ablation/tables/speed_ratio.csv",
-            caption="../report/ablation_ratio.rst",
+            caption=caption("ablation_ratio"),
             category="Beyond the chapter",
         ),
         saturation="results/ablation/tables/saturation.csv",
         saturation_summary="results/ablation/tables/saturation_summary.csv",
+        saturation_check="results/ablation/tables/saturation_check.csv",
+        variant_comparison=report(
+            "results/ablation/tables/variant_comparison.csv",
+            caption=caption("variant_comparison"),
+            category="Beyond the chapter",
+        ),
     log:
         "logs/aggregate_ablation/tables.log",
     resources:
@@ -84,36 +90,37 @@ rule aggregate_ablation:
         runtime="5m",
     params:
         code=script_code("aggregate_ablation"),
+        baseline=ablation_baseline(),
     script:
         "../../scripts/aggregate_ablation.py"
 
 
 rule plot_ablation:
     input:
-        accuracy_by_run="results/ablation/tables/accuracy_by_run.csv",
-        accuracy_summary="results/ablation/tables/accuracy_summary.csv",
-        speed_summary="results/ablation/tables/speed_summary.csv",
-        speed_ratio="results/ablation/tables/speed_ratio.csv",
-        saturation_summary="results/ablation/tables/saturation_summary.csv",
+        accuracy_by_run=rules.aggregate_ablation.output.accuracy_by_run,
+        accuracy_summary=rules.aggregate_ablation.output.accuracy_summary,
+        speed_summary=rules.aggregate_ablation.output.speed_summary,
+        speed_ratio=rules.aggregate_ablation.output.speed_ratio,
+        saturation_summary=rules.aggregate_ablation.output.saturation_summary,
     output:
         variant_speed=report(
             figure_files("variant_speed"),
-            caption="../report/variant_speed.rst",
+            caption=caption("variant_speed"),
             category="Beyond the chapter",
         ),
         ratio_heatmap=report(
             figure_files("ratio_heatmap"),
-            caption="../report/ratio_heatmap.rst",
+            caption=caption("ratio_heatmap"),
             category="Beyond the chapter",
         ),
         variant_accuracy=report(
             figure_files("variant_accuracy"),
-            caption="../report/variant_accuracy.rst",
+            caption=caption("variant_accuracy"),
             category="Beyond the chapter",
         ),
         saturation=report(
             figure_files("saturation"),
-            caption="../report/saturation.rst",
+            caption=caption("saturation"),
             category="Beyond the chapter",
         ),
     log:
@@ -124,5 +131,6 @@ rule plot_ablation:
     params:
         code=script_code("plot_ablation"),
         dpi=config["figures"]["dpi"],
+        baseline=ablation_baseline(),
     script:
         "../../scripts/plot_ablation.py"

@@ -9,18 +9,18 @@ rule aggregate_accuracy:
     output:
         by_epoch=report(
             "results/tables/accuracy_by_epoch.csv",
-            caption="../report/accuracy_by_epoch.rst",
+            caption=caption("accuracy_by_epoch"),
             category="Tables",
         ),
         by_run="results/tables/accuracy_by_run.csv",
         summary=report(
             "results/tables/accuracy_summary.csv",
-            caption="../report/accuracy_summary.rst",
+            caption=caption("accuracy_summary"),
             category="Tables",
         ),
         depth_comparison=report(
             "results/tables/depth_comparison.csv",
-            caption="../report/depth_comparison.rst",
+            caption=caption("depth_comparison"),
             category="Tables",
         ),
         saturation="results/tables/saturation.csv",
@@ -43,23 +43,23 @@ rule aggregate_speed:
     output:
         speed=report(
             "results/tables/speed_of_learning.csv",
-            caption="../report/speed_of_learning_table.rst",
+            caption=caption("speed_of_learning_table"),
             category="Tables",
         ),
         summary="results/tables/speed_summary.csv",
         at_init=report(
             "results/tables/speed_at_init.csv",
-            caption="../report/speed_at_init.rst",
+            caption=caption("speed_at_init"),
             category="Tables",
         ),
         ratio=report(
             "results/tables/speed_ratio.csv",
-            caption="../report/speed_ratio.rst",
+            caption=caption("speed_ratio"),
             category="Tables",
         ),
         gradient_at_init=report(
             "results/tables/gradient_at_init.csv",
-            caption="../report/gradient_at_init.rst",
+            caption=caption("gradient_at_init"),
             category="Tables",
         ),
     log:

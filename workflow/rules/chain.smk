@@ -24,23 +24,23 @@ rule simulate_neuron_chain:
 
 rule plot_neuron_chain:
     input:
-        summary="results/chain/chain_summary.csv",
-        exploding="results/chain/chain_exploding.csv",
-        unstable_width="results/chain/unstable_width.csv",
+        summary=rules.simulate_neuron_chain.output.summary,
+        exploding=rules.simulate_neuron_chain.output.exploding,
+        unstable_width=rules.simulate_neuron_chain.output.unstable_width,
     output:
         vanishing=report(
             figure_files("chain_vanishing"),
-            caption="../report/chain_vanishing.rst",
+            caption=caption("chain_vanishing"),
             category="Beyond the chapter",
         ),
         exploding=report(
             figure_files("chain_exploding"),
-            caption="../report/chain_exploding.rst",
+            caption=caption("chain_exploding"),
             category="Beyond the chapter",
         ),
         unstable_width=report(
             figure_files("unstable_width"),
-            caption="../report/unstable_width.rst",
+            caption=caption("unstable_width"),
             category="Beyond the chapter",
         ),
     log:

@@ -6,10 +6,10 @@ from pathlib import Path
 from vanishing_gradient.activations import ACTIVATIONS
 from vanishing_gradient.code_version import code_version
 from vanishing_gradient.initialisers import INITIALISERS
+from vanishing_gradient.mnist import MNIST_FILES
 from vanishing_gradient.sgd import OPTIMISERS
 from vanishing_gradient.statistics import hidden_layers
 
-MNIST_FILES = sorted(config["data"]["files"])
 SCRIPTS = Path(workflow.basedir) / "scripts"
 BOOK_VARIANT = {"name": "sigmoid-default-sgd"}
 
@@ -51,32 +51,35 @@ def speed_architectures():
 
 
 def accuracy_runs(kind):
-    """Per-run outputs of protocol A of one kind (epochs, speed, test)."""
+    """Per-run outputs of protocol A of one kind (an output of train_for_accuracy)."""
     return expand(
-        "results/accuracy/{architecture}/seed{seed}.{kind}.csv",
+        rules.train_for_accuracy.output[kind],
         architecture=config["architectures"],
         seed=config["seeds"],
-        kind=kind,
     )
 
 
 def speed_runs(kind):
-    """Per-run outputs of protocol B of one kind (speed, gradient_at_init)."""
+    """Per-run outputs of protocol B of one kind (an output of train_for_speed)."""
     return expand(
-        "results/speed/{architecture}/seed{seed}.{kind}.csv",
+        rules.train_for_speed.output[kind],
         architecture=speed_architectures(),
         seed=config["seeds"],
-        kind=kind,
     )
+
+
+def caption(name):
+    """The caption of the figure or table ``name``, its one source: a Jinja2 template that
+    `snakemake --report` and the Markdown report both render with the config."""
+    return str(Path(workflow.basedir, "workflow", "report", f"{name}.rst"))
+
+
+FIGURE_FILE = "results/figures/{figure}.{ext}"
 
 
 def figure_files(figure):
     """Every configured format of one figure."""
-    return expand(
-        "results/figures/{figure}.{ext}",
-        figure=figure,
-        ext=config["figures"]["formats"],
-    )
+    return expand(FIGURE_FILE, figure=figure, ext=config["figures"]["formats"])
 
 
 def protocol_params(section, epochs=None):
@@ -98,6 +101,17 @@ def ablation_variants():
     ]
 
 
+def ablation_baseline():
+    """The configured baseline of the ablation, checked to be one of its variants."""
+    baseline = config["ablation"]["baseline"]
+    if baseline not in ablation_variants():
+        raise ValueError(
+            f"config ablation.baseline is {baseline!r}, which is not among the variants trained "
+            f"({', '.join(ablation_variants())}); name one of them, or add it to ablation.variants"
+        )
+    return baseline
+
+
 def variant_params(wildcards):
     """A variant's settings; momentum enters only the variants that use it, so changing it
     reruns nothing else."""
@@ -111,11 +125,44 @@ def variant_params(wildcards):
 
 
 def ablation_runs(protocol, kind):
-    """Per-run outputs of the ablation for one protocol ("accuracy" or "speed") and kind."""
+    """Per-run outputs of the ablation for one protocol ("accuracy" or "speed") and kind
+    (an output of train_variant_for_<protocol>)."""
     return expand(
-        "results/ablation/{protocol}/{variant}/seed{seed}.{kind}.csv",
-        protocol=protocol,
+        getattr(rules, f"train_variant_for_{protocol}").output[kind],
         variant=ablation_variants(),
         seed=config["ablation"]["seeds"],
-        kind=kind,
     )
+
+
+# Figures of the report, in its order: name -> (its caption, the wildcards of the rule that
+# draws it, with which `snakemake --report` renders that caption).
+REPORT_FIGURES = {
+    "sigmoid_derivative": ("sigmoid_derivative", {}),
+    "gradient_bars": ("gradient_bars", {}),
+    "speed_of_learning_B": ("speed_of_learning", {"protocol": "B"}),
+    "speed_of_learning_A": ("speed_of_learning", {"protocol": "A"}),
+    "accuracy_vs_depth": ("accuracy_vs_depth", {}),
+    "accuracy_vs_epoch": ("accuracy_vs_epoch", {}),
+}
+BEYOND_FIGURES = {
+    name: (name, {})
+    for name in [
+        "variant_speed",
+        "ratio_heatmap",
+        "variant_accuracy",
+        "saturation",
+        "chain_vanishing",
+        "chain_exploding",
+        "unstable_width",
+    ]
+}
+
+
+def report_figures(figures):
+    """The PNG of each of ``figures``, the one the report embeds."""
+    return expand(FIGURE_FILE, figure=list(figures), ext="png")
+
+
+def report_captions(figures):
+    """The caption file of each of ``figures``."""
+    return [caption(name) for name, _ in figures.values()]

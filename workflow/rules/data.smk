@@ -26,10 +26,7 @@ rule download_mnist:
 
 rule prepare_mnist:
     input:
-        train_images=ancient(mnist_file("train-images-idx3-ubyte")),
-        train_labels=ancient(mnist_file("train-labels-idx1-ubyte")),
-        test_images=ancient(mnist_file("t10k-images-idx3-ubyte")),
-        test_labels=ancient(mnist_file("t10k-labels-idx1-ubyte")),
+        **{name: ancient(mnist_file(name)) for name in MNIST_FILES},
     output:
         "results/data/mnist.npz",
     log:

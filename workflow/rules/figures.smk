@@ -5,7 +5,7 @@ rule plot_sigmoid_derivative:
     output:
         report(
             figure_files("sigmoid_derivative"),
-            caption="../report/sigmoid_derivative.rst",
+            caption=caption("sigmoid_derivative"),
             category="Figures",
         ),
     log:
@@ -22,11 +22,11 @@ rule plot_sigmoid_derivative:
 
 rule plot_gradient_bars:
     input:
-        "results/tables/gradient_at_init.csv",
+        rules.aggregate_speed.output.gradient_at_init,
     output:
         report(
             figure_files("gradient_bars"),
-            caption="../report/gradient_bars.rst",
+            caption=caption("gradient_bars"),
             category="Figures",
         ),
     log:
@@ -46,12 +46,12 @@ rule plot_gradient_bars:
 
 rule plot_speed_of_learning:
     input:
-        summary="results/tables/speed_summary.csv",
-        at_init="results/tables/speed_at_init.csv",
+        summary=rules.aggregate_speed.output.summary,
+        at_init=rules.aggregate_speed.output.at_init,
     output:
         report(
             figure_files("speed_of_learning_{protocol}"),
-            caption="../report/speed_of_learning.rst",
+            caption=caption("speed_of_learning"),
             category="Figures",
         ),
     log:
@@ -70,12 +70,12 @@ rule plot_speed_of_learning:
 
 rule plot_accuracy_vs_depth:
     input:
-        by_run="results/tables/accuracy_by_run.csv",
-        summary="results/tables/accuracy_summary.csv",
+        by_run=rules.aggregate_accuracy.output.by_run,
+        summary=rules.aggregate_accuracy.output.summary,
     output:
         report(
             figure_files("accuracy_vs_depth"),
-            caption="../report/accuracy_vs_depth.rst",
+            caption=caption("accuracy_vs_depth"),
             category="Figures",
         ),
     log:
@@ -92,11 +92,11 @@ rule plot_accuracy_vs_depth:
 
 rule plot_accuracy_vs_epoch:
     input:
-        "results/tables/accuracy_by_epoch.csv",
+        rules.aggregate_accuracy.output.by_epoch,
     output:
         report(
             figure_files("accuracy_vs_epoch"),
-            caption="../report/accuracy_vs_epoch.rst",
+            caption=caption("accuracy_vs_epoch"),
             category="Figures",
         ),
     log:

@@ -1,40 +1,24 @@
 # The report: results/report.md and its HTML rendering, built from the tables.
 
-REPORT_FIGURES = [
-    "sigmoid_derivative",
-    "gradient_bars",
-    "speed_of_learning_B",
-    "speed_of_learning_A",
-    "accuracy_vs_depth",
-    "accuracy_vs_epoch",
-]
-BEYOND_FIGURES = [
-    "variant_speed",
-    "ratio_heatmap",
-    "variant_accuracy",
-    "saturation",
-    "chain_vanishing",
-    "chain_exploding",
-    "unstable_width",
-]
-
 
 rule write_report:
     input:
-        accuracy_summary="results/tables/accuracy_summary.csv",
-        accuracy_by_run="results/tables/accuracy_by_run.csv",
-        depth_comparison="results/tables/depth_comparison.csv",
-        speed_at_init="results/tables/speed_at_init.csv",
-        speed_ratio="results/tables/speed_ratio.csv",
-        figures=expand("results/figures/{figure}.png", figure=REPORT_FIGURES),
-        ablation_accuracy_by_run="results/ablation/tables/accuracy_by_run.csv",
-        ablation_accuracy_summary="results/ablation/tables/accuracy_summary.csv",
-        ablation_speed_ratio="results/ablation/tables/speed_ratio.csv",
-        ablation_saturation_summary="results/ablation/tables/saturation_summary.csv",
-        chain_summary="results/chain/chain_summary.csv",
-        chain_exploding="results/chain/chain_exploding.csv",
-        unstable_width="results/chain/unstable_width.csv",
-        beyond_figures=expand("results/figures/{figure}.png", figure=BEYOND_FIGURES),
+        accuracy_summary=rules.aggregate_accuracy.output.summary,
+        depth_comparison=rules.aggregate_accuracy.output.depth_comparison,
+        speed_at_init=rules.aggregate_speed.output.at_init,
+        speed_ratio=rules.aggregate_speed.output.ratio,
+        figures=report_figures(REPORT_FIGURES),
+        captions=report_captions(REPORT_FIGURES),
+        ablation_accuracy_summary=rules.aggregate_ablation.output.accuracy_summary,
+        ablation_speed_ratio=rules.aggregate_ablation.output.speed_ratio,
+        ablation_saturation_summary=rules.aggregate_ablation.output.saturation_summary,
+        ablation_saturation_check=rules.aggregate_ablation.output.saturation_check,
+        variant_comparison=rules.aggregate_ablation.output.variant_comparison,
+        chain_summary=rules.simulate_neuron_chain.output.summary,
+        chain_exploding=rules.simulate_neuron_chain.output.exploding,
+        unstable_width=rules.simulate_neuron_chain.output.unstable_width,
+        beyond_figures=report_figures(BEYOND_FIGURES),
+        beyond_captions=report_captions(BEYOND_FIGURES),
         run_records=accuracy_runs("provenance")
         + speed_runs("provenance")
         + ablation_runs("accuracy", "provenance")
@@ -50,8 +34,9 @@ rule write_report:
     params:
         code=script_code("write_report"),
         code_versions=code_versions(),
-        figures=REPORT_FIGURES,
-        beyond_figures=BEYOND_FIGURES,
+        figures=list(REPORT_FIGURES),
+        beyond_figures=list(BEYOND_FIGURES),
         config=config,
+        caption_wildcards=[w for _, w in [*REPORT_FIGURES.values(), *BEYOND_FIGURES.values()]],
     script:
         "../../scripts/write_report.py"

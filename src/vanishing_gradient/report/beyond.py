@@ -1,0 +1,367 @@
+"""The report's "Beyond the chapter" section: the ablation of activation, initialiser and
+optimiser on the deep network, the saturation of its hidden layers, and the chain of
+single neurons.
+
+Every number and verdict is a cell of the tables passed in: variant_comparison (each
+variant against the baseline, with its verdicts), saturation_check, and the chain's
+below_bound and within_tolerance columns; this module only formats them. Variants keep
+the order of the tables. The ablation's speed ratio is last / first hidden layer (> 1:
+the first layer learns more slowly, the vanishing gradient); the chain's is first / last.
+"""
+
+import pandas as pd
+
+from .. import book
+from ..ablation_plots import default_saturation_variants, variant_order
+from ..chain import EXPLODING_RTOL
+from ..chain_plots import weights_text
+from ..initialisers import SPARSE_INPUTS
+from ..statistics import (
+    BALANCED_FACTOR,
+    CONFIDENCE,
+    MOSTLY_SATURATED,
+    NEAR_ZERO_ACTIVATION,
+    SIGNIFICANCE_LEVEL,
+)
+from .chapter import protocol_text
+from .formatting import (
+    figure,
+    interval,
+    join,
+    markdown_table,
+    num,
+    p_text,
+    pct,
+    seed_list,
+    seeds_text,
+    spread,
+)
+
+ACTIVATION_TEXT = {
+    "sigmoid": "σ(z) = 1/(1 + e^−z) (the book's)",
+    "tanh": "tanh(z)",
+    "relu": "ReLU max(0, z)",
+}
+INITIALISER_TEXT = {
+    "default": "the book's W ~ N(0, 1)/√n_in, b ~ N(0, 1)",
+    "large": "the book's large W ~ N(0, 1), b ~ N(0, 1)",
+    "glorot": "Glorot & Bengio's normalised (Xavier) W ~ U[−√(6/(n_in + n_out)), +√(6/(n_in + n_out))], b = 0",
+    "he": "He et al.'s W ~ N(0, 2/n_in), b = 0",
+    "sparse": f"Sutskever et al.'s sparse: {SPARSE_INPUTS} non-zero incoming weights ~ N(0, 1) per unit, b = 0",
+}
+BOUND = f"1/{BALANCED_FACTOR:g} and {BALANCED_FACTOR:g}"
+# The headings of the variant_comparison verdicts, in the order they are listed.
+VERDICT_HEADINGS = {
+    "removed": f"**Remove the vanishing gradient** (median training ratio between {BOUND}):",
+    "reduced": f"**Reduce it without removing it** (ratio from {BALANCED_FACTOR:g} up to the baseline's):",
+    "worse": "**Make it worse than the baseline** (ratio above the baseline's):",
+    "reversed": f"**Reverse it: the first hidden layer learns faster** (ratio at most 1/{BALANCED_FACTOR:g}, "
+    "an exploding gradient):",
+    "unmeasured": "**Not measured by protocol B:**",
+}
+ACCURACY_VERDICT_TEXT = {
+    "higher": "more accurate than the baseline, beyond the seed spread",
+    "lower": "less accurate than the baseline, beyond the seed spread",
+    "within_seed_spread": "not larger than the seed spread",
+    "not_testable": "not testable (fewer than two seeds, or no spread)",
+}
+SATURATION_VERDICT_TEXT = {
+    "shown": "Our numbers show this",
+    "partly_shown": "Our numbers show it only in part",
+    "not_shown": "Our numbers do not show this",
+}
+
+
+def optimiser_text(name: str, settings: dict) -> str:
+    """One optimiser in words, with the configured momentum."""
+    mu = settings.get("momentum")
+    if settings.get("momentum_schedule"):
+        mu_text = (
+            "μ_t = min(1 − 2^(−1 − log2(⌊t/250⌋ + 1)), μ_max) (Sutskever et al.'s schedule) "
+            f"with μ_max = {mu}"
+        )
+    else:
+        mu_text = f"constant μ = {mu}"
+    if name == "sgd":
+        return "sgd: plain gradient descent (the book's)"
+    if name == "momentum":
+        return f"momentum: classical momentum v ← μv − η∇C, w ← w + v, {mu_text}"
+    if name == "nesterov":
+        return f"nesterov: Nesterov's momentum (the gradient taken at w + μv), {mu_text}"
+    return name
+
+
+def times(factor: float) -> str:
+    """A positive factor in words: '3.75 times' or '66.7 times smaller than'."""
+    if pd.isna(factor) or factor <= 0:
+        return "not comparable with"
+    return f"{num(factor)} times" if factor >= 1 else f"{num(1 / factor)} times smaller than"
+
+
+def setup(tables: dict[str, pd.DataFrame], settings: dict, variants: list[str], baseline: str) -> str:
+    """What was varied and how it was measured."""
+    described = pd.concat([tables["ablation_accuracy_summary"], tables["ablation_speed_ratio"]])
+    listing = "\n".join(
+        [
+            "- hidden activation: "
+            + "; ".join(ACTIVATION_TEXT.get(a, a) for a in dict.fromkeys(described["activation"]))
+        ]
+        + [
+            f"- initialiser {name}: {INITIALISER_TEXT.get(name, name)}"
+            for name in dict.fromkeys(described["initialiser"])
+        ]
+        + [
+            f"- optimiser {optimiser_text(name, settings)}"
+            for name in dict.fromkeys(described["optimiser"])
+        ]
+    )
+    accuracy, speed = settings["accuracy"], settings["speed"]
+    return join(
+        [
+            "## Beyond the chapter",
+            "The chapter names other obstacles to training deep networks: the activation function, the "
+            "initialisation and the optimiser. We train the deep network "
+            f"{settings['architecture']} in {len(variants)} variants, named activation-initialiser-optimiser, "
+            f"{len(settings['seeds'])} seeds each ({seed_list(settings['seeds'])}); {baseline} is the "
+            "baseline. The output layer stays a sigmoid with the cross-entropy cost. Ingredients:",
+            listing,
+            f"Accuracy (protocol A): {protocol_text(accuracy, settings['accuracy_epochs'])}; we report the "
+            "validation accuracy after the last epoch. Speed of learning (protocol B): the first "
+            f"{protocol_text(speed, settings['speed_epochs'])}; the speed of hidden layer l is ‖∂C/∂b^l‖, "
+            "layer 1 being the first hidden layer. Per seed, the ratio of the last hidden layer's speed to the "
+            'first\'s is taken at initialisation (epoch 0) and, as "training", its median over epochs 1 to '
+            f"{settings['speed_epochs']}; then median and min–max across seeds. A ratio far above 1 is the "
+            "vanishing gradient, far below 1 an exploding one, near 1 balanced learning. Saturation is "
+            f"measured during protocol A on the first {accuracy['probe_size']:,} training images, at "
+            "initialisation and after every epoch: a unit is saturated when its derivative is below 5 % of "
+            "its maximum (for ReLU: when it is inactive).",
+        ]
+    )
+
+
+def ratio_cell(rows: pd.DataFrame, variant: str) -> str:
+    """'median (min–max, n = k)' of one variant's ratio; '—' if it was not measured."""
+    if variant not in rows.index:
+        return "—"
+    r = rows.loc[variant]
+    return f"{num(r['median'])} ({num(r['min'])}–{num(r['max'])}, n = {int(r['n_seeds'])})"
+
+
+def results(tables: dict[str, pd.DataFrame], figures: dict, variants: list[str], baseline: str) -> str:
+    """The table per variant, each variant against the baseline, and the ablation figures."""
+    summary = tables["ablation_accuracy_summary"].set_index("variant")
+    ratio = tables["ablation_speed_ratio"]
+    protocol_b = ratio[ratio["protocol"] == "B"]
+    init = protocol_b[protocol_b["phase"] == "initialisation"].set_index("variant")
+    training = protocol_b[protocol_b["phase"] == "training"].set_index("variant")
+    rows = [
+        [
+            f"{variant} (baseline)" if variant == baseline else variant,
+            ratio_cell(init, variant),
+            ratio_cell(training, variant),
+            spread(summary.loc[variant], pct, "val_accuracy_") if variant in summary.index else "—",
+        ]
+        for variant in variants
+    ]
+    header = [
+        "variant",
+        "last/first speed at initialisation: median (min–max, n seeds)",
+        "last/first speed over training: median (min–max, n seeds)",
+        "validation accuracy (%): mean ± std (min–max, n seeds)",
+    ]
+    return join(
+        [
+            "### Speed ratio and accuracy per variant",
+            markdown_table(header, rows),
+            comparison(tables["variant_comparison"], baseline),
+            figure(figures, "variant_speed"),
+            figure(figures, "ratio_heatmap"),
+            figure(figures, "variant_accuracy"),
+        ]
+    )
+
+
+def comparison(table: pd.DataFrame, baseline: str) -> str:
+    """The variant_comparison table in words, grouped by its verdict."""
+    if table.empty:
+        return f"No variant besides the baseline {baseline} was run."
+    first = table.iloc[0]
+
+    def bullet(r: pd.Series) -> str:
+        text = f"- {r['variant']}: median training ratio {num(r['training_ratio'])}"
+        if not pd.isna(r["training_ratio"]):
+            text += f", {times(r['ratio_fold_change'])} the baseline's"
+        if r["n_seeds"] == 0:
+            return text + "; no accuracy runs."
+        return (
+            f"{text}; validation accuracy {pct(r['val_accuracy_mean'])} %, "
+            f"{pct(r['accuracy_difference'], signed=True)} percentage points "
+            f"({100 * CONFIDENCE:g} % interval {interval(r['ci_low'], r['ci_high'])}; Welch's p = "
+            f"{p_text(r['p_value'])}, Holm-adjusted {p_text(r['p_holm'])}; n = {int(r['n_seeds'])} and "
+            f"{int(r['n_baseline'])} seeds): {ACCURACY_VERDICT_TEXT[r['accuracy_verdict']]}."
+        )
+
+    blocks = [
+        f"In the baseline {baseline} the last hidden layer learns {num(first['baseline_training_ratio'])} "
+        "times as fast as the first over training (median over seeds, protocol B); its validation "
+        f"accuracy is {pct(first['baseline_val_accuracy_mean'])} %. Against it, the accuracy difference "
+        f"is tested by Welch's two-sided t-test, the {int(table['p_value'].notna().sum())} p-values "
+        f"Holm-adjusted together (adjusted p < {SIGNIFICANCE_LEVEL}: larger than the seed spread):"
+    ]
+    for verdict, heading in VERDICT_HEADINGS.items():
+        members = table[table["verdict"] == verdict]
+        if not members.empty:
+            blocks.append(heading + "\n\n" + "\n".join(bullet(r) for _, r in members.iterrows()))
+        elif verdict in ("removed", "worse"):
+            blocks.append(f"{heading} none of the variants.")
+    return join(blocks)
+
+
+def top_layer_rows(table: pd.DataFrame, variant: str) -> tuple[int, pd.DataFrame]:
+    """The top hidden layer of ``variant`` and its rows, indexed by epoch."""
+    rows = table[table["variant"] == variant]
+    top = int(rows["layer"].max())
+    return top, rows[rows["layer"] == top].set_index("epoch").sort_index()
+
+
+def saturation(tables: dict[str, pd.DataFrame], figures: dict, baseline: str) -> str:
+    """The baseline's top hidden layer at epoch 0, the first and the last epoch, beside the
+    variants of the saturation figure, and the saturation_check verdict."""
+    table, check = tables.get("ablation_saturation_summary"), tables.get("ablation_saturation_check")
+    if table is None or table.empty or check is None or check.empty:
+        return ""
+    check = check.iloc[0]
+    shown = default_saturation_variants(variant_order(table), baseline)
+    top, base = top_layer_rows(table, baseline)
+    first, last = int(check["epoch"]), int(base.index.max())
+    rows = []
+    for variant in shown:
+        layer, curve = top_layer_rows(table, variant)
+        for epoch in (0, first, last):
+            if epoch in curve.index:
+                r = curve.loc[epoch]
+                rows.append(
+                    [
+                        variant,
+                        str(layer),
+                        str(epoch),
+                        num(r["activation_mean"]),
+                        num(r["activation_std"]),
+                        f"{pct(r['saturated_fraction'])} ({pct(r['saturated_fraction_min'])}–"
+                        f"{pct(r['saturated_fraction_max'])})",
+                    ]
+                )
+    header = [
+        "variant",
+        "top hidden layer",
+        "epoch",
+        "mean activation",
+        "std of activations",
+        "saturated units (%): mean over seeds (seed min–max)",
+    ]
+    text = (
+        f"{SATURATION_VERDICT_TEXT[check['verdict']]}: after epoch {first} the baseline's top hidden "
+        f"layer (layer {int(check['layer'])}) has mean activation {num(check['activation_mean'])} "
+        f"({'below' if check['near_zero'] else 'not below'} {NEAR_ZERO_ACTIVATION}) with "
+        f"{pct(check['saturated_fraction'])} % of its units saturated "
+        f"({'more' if check['mostly_saturated'] else 'not more'} than {100 * MOSTLY_SATURATED:g} %)."
+    )
+    return join(
+        [
+            "### Saturation of the hidden layers",
+            "Glorot & Bengio (2010) found that with the sigmoid and the initialisation of the time the top "
+            "hidden layer is driven into saturation near 0 early in training and leaves it only slowly. We "
+            "call this seen when, after the first epoch, the top layer's mean activation is below "
+            f"{NEAR_ZERO_ACTIVATION} and more than {100 * MOSTLY_SATURATED:g} % of its units are saturated. "
+            f"Top hidden layer at initialisation, after the first and after the last epoch "
+            f"({seeds_text(table['n_seeds'])}, protocol A; for ReLU, saturated means inactive):",
+            markdown_table(header, rows),
+            text,
+            figure(figures, "saturation"),
+        ]
+    )
+
+
+def chain(tables: dict[str, pd.DataFrame], figures: dict) -> str:
+    """The chain of single neurons: vanishing against (1/4)^(L-1), exploding against
+    (w/4)^(L-1), and the peak of the unstable width."""
+    blocks = []
+    summary = tables.get("chain_summary")
+    if summary is not None and not summary.empty:
+        sentences = []
+        for scale, rows in summary.groupby("weight_scale", sort=False):
+            deepest = rows.loc[rows["depth"].idxmax()]
+            sentences.append(
+                f"With weights w ~ {weights_text(scale)} (biases N(0, 1), input a₀ ~ U(0, 1)) and "
+                f"L = {int(deepest['depth'])} neurons, the median of |∂C/∂b₁| / |∂C/∂b_L| over "
+                f"{int(deepest['n_samples']):,} chains is {num(deepest['median'])} (10–90 %: "
+                f"{num(deepest['q10'])}–{num(deepest['q90'])}), against (1/4)^(L−1) = "
+                f"{num(deepest['quarter_power'])}: {times(deepest['median'] / deepest['quarter_power'])} it, "
+                f"{'below' if deepest['below_bound'] else 'at or above'} the bound that holds when every "
+                "|w_j| ≤ 1."
+            )
+        blocks += [" ".join(sentences), figure(figures, "chain_vanishing")]
+    exploding = tables.get("chain_exploding")
+    if exploding is not None and not exploding.empty:
+        ordered = exploding.sort_values("depth")
+        deepest = ordered.iloc[-1]
+        factor = float(ordered["expected"].iloc[1] / ordered["expected"].iloc[0])  # w/4
+        agree = "agree" if ordered["within_tolerance"].all() else "do not agree"
+        blocks += [
+            f"With w = {num(4 * factor)} and biases making every z = 0 each factor is "
+            f"{num(4 * factor)} · σ'(0) = {num(factor)}: at L = {int(deepest['depth'])} the computed "
+            f"ratio is {num(deepest['ratio'])} against {num(factor)}^(L−1) = {num(deepest['expected'])}; "
+            f"over depths {int(ordered['depth'].min())} to {int(ordered['depth'].max())} the two {agree} "
+            f"to within a relative difference of {ordered['relative_error'].max():.1e} (tolerance "
+            f"{EXPLODING_RTOL:g}).",
+            figure(figures, "chain_exploding"),
+        ]
+    width = tables.get("unstable_width")
+    if width is not None and not width.empty:
+        analytic = width[width["method"] == "analytic"]
+        peak = analytic.loc[analytic["width"].idxmax()]
+        text = (
+            "|w σ'(wa + b)| ≥ 1, a gradient factor that does not shrink, holds only for inputs a in an "
+            f"interval; its width is largest, {num(peak['width'])}, at |w| = {num(abs(peak['w']))} "
+            f"(analytic, on our grid of {len(analytic)} values of w; book: about "
+            f"{book.UNSTABLE_WIDTH_PEAK[1]} near |w| = {book.UNSTABLE_WIDTH_PEAK[0]})."
+        )
+        matched = width[width["method"] == "numeric"].merge(
+            analytic, on="w", suffixes=("_numeric", "_analytic")
+        )
+        if not matched.empty:
+            gap = float((matched["width_numeric"] - matched["width_analytic"]).abs().max())
+            text += (
+                f" The brute-force grid count differs from the formula by at most {num(gap)} over "
+                f"{len(matched)} values of w."
+            )
+        blocks += [text, figure(figures, "unstable_width")]
+    if not any(blocks):
+        return ""
+    return join(["### The chain of single neurons", *blocks])
+
+
+def render_beyond(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) -> str:
+    """The Markdown section "## Beyond the chapter".
+
+    ``tables``: ablation_accuracy_summary, ablation_speed_ratio and variant_comparison
+    (required), ablation_saturation_summary with ablation_saturation_check, chain_summary,
+    chain_exploding and unstable_width (each skipped when absent); ``figures``: name ->
+    {"path", "caption"} (absent ones skipped); ``settings``: the config's ablation section
+    (architecture, seeds, accuracy_epochs, speed_epochs, momentum, momentum_schedule,
+    baseline) with the protocol sections accuracy and speed.
+    """
+    required = ["ablation_accuracy_summary", "ablation_speed_ratio", "variant_comparison"]
+    missing = [name for name in required if name not in tables]
+    if missing:
+        raise ValueError(f"render_beyond needs the tables {missing}; given: {sorted(tables)}")
+    variants = variant_order(tables["ablation_accuracy_summary"], tables["ablation_speed_ratio"])
+    baseline = settings["baseline"]
+    return join(
+        [
+            setup(tables, settings, variants, baseline),
+            results(tables, figures, variants, baseline),
+            saturation(tables, figures, baseline),
+            chain(tables, figures),
+        ]
+    )

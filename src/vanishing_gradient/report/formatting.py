@@ -1,0 +1,70 @@
+"""How the report writes numbers, spreads and tables (Markdown). Accuracies and
+fractions arrive as fractions and are printed in percent through ``pct``."""
+
+import pandas as pd
+
+
+def pct(fraction: float, signed: bool = False) -> str:
+    """A fraction as a percentage with 2 decimals (0.9648 -> '96.48'); '—' for NaN."""
+    if pd.isna(fraction):
+        return "—"
+    return f"{100 * fraction:+.2f}" if signed else f"{100 * fraction:.2f}"
+
+
+def num(value: float) -> str:
+    """A speed of learning or a ratio with 3 significant digits; '—' for NaN."""
+    return "—" if pd.isna(value) else f"{value:.3g}"
+
+
+def p_text(p_value: float) -> str:
+    """A p-value: 3 decimals, scientific below 0.001, 'not computable' for NaN."""
+    if pd.isna(p_value):
+        return "not computable"
+    return f"{p_value:.3f}" if p_value >= 0.001 else f"{p_value:.1e}"
+
+
+def interval(low: float, high: float, fmt=pct) -> str:
+    """A confidence interval '[low, high]' in the format ``fmt``; '—' when not computable."""
+    return "—" if pd.isna(low) or pd.isna(high) else f"[{fmt(low, True)}, {fmt(high, True)}]"
+
+
+def spread(row: pd.Series, fmt, prefix: str = "") -> str:
+    """'mean ± std (min–max, n = k)' of one summary row; columns ``prefix + mean`` etc."""
+    mean, std, low, high = (row[prefix + key] for key in ("mean", "std", "min", "max"))
+    return f"{fmt(mean)} ± {fmt(std)} ({fmt(low)}–{fmt(high)}, n = {int(row['n_seeds'])})"
+
+
+def yes_no(flag) -> str:
+    """'yes' / 'no' for a flag of the tables, '—' where it is missing (no book value)."""
+    return "—" if pd.isna(flag) else ("yes" if flag else "no")
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown (pipe) table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def seeds_text(n_seeds: pd.Series) -> str:
+    """'5 seeds', or '3–5 seeds' when the count differs between rows."""
+    low, high = int(n_seeds.min()), int(n_seeds.max())
+    return f"{low} seeds" if low == high else f"{low}–{high} seeds"
+
+
+def seed_list(seeds) -> str:
+    """The seeds in words, e.g. 'seeds 0, 1, 2'."""
+    return "seeds " + ", ".join(str(seed) for seed in seeds)
+
+
+def figure(figures: dict[str, dict], key: str) -> str:
+    """The figure ``key`` (``{"path": ..., "caption": ...}``) embedded with its caption
+    below it; '' if it was not made."""
+    if key not in figures:
+        return ""
+    return f"![{key}]({figures[key]['path']})\n\n*{figures[key]['caption']}*"
+
+
+def join(blocks: list[str]) -> str:
+    """Markdown blocks separated by blank lines, empty ones left out."""
+    return "\n\n".join(block for block in blocks if block)
