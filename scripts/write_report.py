@@ -27,17 +27,17 @@ def figures_named(names, paths, captions):
     return {
         name: {
             "path": str(Path(path).relative_to(report_dir)),
-            "caption": render_caption(Path(caption).read_text(), config, next(wildcards)),
+            "caption": render_caption(caption, config, next(wildcards)),
         }
         for name, path, caption in zip(names, paths, captions, strict=True)
     }
 
 
 chapter_figures = figures_named(
-    snakemake.params.figures, snakemake.input.figures, snakemake.input.captions
+    snakemake.params.figures, snakemake.input.figures, snakemake.params.captions
 )
 beyond_figures = figures_named(
-    snakemake.params.beyond_figures, snakemake.input.beyond_figures, snakemake.input.beyond_captions
+    snakemake.params.beyond_figures, snakemake.input.beyond_figures, snakemake.params.beyond_captions
 )
 chapter = render_chapter(
     tables_named(["accuracy_summary", "depth_comparison", "speed_at_init", "speed_ratio"]),

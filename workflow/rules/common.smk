@@ -164,5 +164,6 @@ def report_figures(figures):
 
 
 def report_captions(figures):
-    """The caption file of each of ``figures``."""
-    return [caption(name) for name, _ in figures.values()]
+    """The caption template of each of ``figures``, as text: the report's param, so that
+    editing a caption rewrites the report, and moving the checkout does not."""
+    return [Path(caption(name)).read_text() for name, _ in figures.values()]

@@ -8,7 +8,6 @@ rule write_report:
         speed_at_init=rules.aggregate_speed.output.at_init,
         speed_ratio=rules.aggregate_speed.output.ratio,
         figures=report_figures(REPORT_FIGURES),
-        captions=report_captions(REPORT_FIGURES),
         ablation_accuracy_summary=rules.aggregate_ablation.output.accuracy_summary,
         ablation_speed_ratio=rules.aggregate_ablation.output.speed_ratio,
         ablation_saturation_summary=rules.aggregate_ablation.output.saturation_summary,
@@ -18,7 +17,6 @@ rule write_report:
         chain_exploding=rules.simulate_neuron_chain.output.exploding,
         unstable_width=rules.simulate_neuron_chain.output.unstable_width,
         beyond_figures=report_figures(BEYOND_FIGURES),
-        beyond_captions=report_captions(BEYOND_FIGURES),
         run_records=accuracy_runs("provenance")
         + speed_runs("provenance")
         + ablation_runs("accuracy", "provenance")
@@ -37,6 +35,8 @@ rule write_report:
         figures=list(REPORT_FIGURES),
         beyond_figures=list(BEYOND_FIGURES),
         config=config,
+        captions=report_captions(REPORT_FIGURES),
+        beyond_captions=report_captions(BEYOND_FIGURES),
         caption_wildcards=[w for _, w in [*REPORT_FIGURES.values(), *BEYOND_FIGURES.values()]],
     script:
         "../../scripts/write_report.py"
