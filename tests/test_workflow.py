@@ -158,7 +158,11 @@ def test_ablation_tables_carry_their_identity_and_compare_with_the_baseline(fini
         "p_holm",
         "accuracy_verdict",
     ]
-    assert comparison["variant"].tolist() == ["tanh-glorot-sgd", "relu-he-sgd", "sigmoid-default-nesterov"]
+    assert comparison["variant"].tolist() == [
+        "tanh-glorot-sgd",
+        "relu-he-sgd",
+        "sigmoid-default-nesterov",
+    ]
     assert set(comparison["baseline"]) == {"sigmoid-default-sgd"}
     check = pd.read_csv(ablation / "tables" / "saturation_check.csv")
     assert check["variant"].tolist() == ["sigmoid-default-sgd"]
@@ -191,7 +195,10 @@ def test_baseline_must_be_a_variant(workflow_copy):
     change_config(workflow_copy, lambda c: c["ablation"].update(baseline="tanh-he-sgd"))
     done = snakemake(workflow_copy, "--dry-run", check=False)
     assert done.returncode != 0
-    assert "ablation.baseline" in done.stderr + done.stdout and "tanh-he-sgd" in done.stderr + done.stdout
+    assert (
+        "ablation.baseline" in done.stderr + done.stdout
+        and "tanh-he-sgd" in done.stderr + done.stdout
+    )
 
 
 def test_rerun_with_nothing_changed_does_nothing(finished_workflow):
@@ -295,10 +302,16 @@ def test_diverging_run_fails_clearly_and_leaves_no_table(workflow_copy):
     seed = failure.group(2)
     # the chapter's and the ablation's runs of this network both diverge; whichever failed
     # first names itself in its rule's log, logs/<rule>/<architecture or variant>/seed<seed>.log
-    logs = [log for log in (workflow_copy / "logs").rglob("*.log") if failure.group(0) in log.read_text()]
+    logs = [
+        log
+        for log in (workflow_copy / "logs").rglob("*.log")
+        if failure.group(0) in log.read_text()
+    ]
     assert logs, "the rule's log says why"
     for log in logs:
-        assert not list((workflow_copy / "results").rglob(f"accuracy/{log.parent.name}/seed{seed}.*"))
+        assert not list(
+            (workflow_copy / "results").rglob(f"accuracy/{log.parent.name}/seed{seed}.*")
+        )
     assert not (workflow_copy / "results" / "tables").exists()
 
 

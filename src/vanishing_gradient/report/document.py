@@ -21,7 +21,8 @@ pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
 def provenance_section(provenance: dict) -> str:
     """Configuration, data checksums, package versions, commit and date of the run."""
     checksums = [
-        [f"`{name}`", f"`{digest}`"] for name, digest in sorted(provenance["data_checksums"].items())
+        [f"`{name}`", f"`{digest}`"]
+        for name, digest in sorted(provenance["data_checksums"].items())
     ]
     packages = [[name, version] for name, version in sorted(provenance["packages"].items())]
     return join(
