@@ -31,7 +31,9 @@ WORDS = {
 
 
 def caption(name: str, **wildcards) -> str:
-    return render_caption((ROOT / "workflow" / "report" / f"{name}.rst").read_text(), CONFIG, wildcards)
+    return render_caption(
+        (ROOT / "workflow" / "report" / f"{name}.rst").read_text(), CONFIG, wildcards
+    )
 
 
 def promised(text: str) -> set[str]:

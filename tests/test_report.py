@@ -34,8 +34,20 @@ FIGURES = {
 }
 SETTINGS = {
     "seeds": SEEDS,
-    "protocol_a": {"training_size": 50000, "epochs": 3, "mini_batch_size": 10, "eta": 0.1, "lmbda": 5.0},
-    "protocol_b": {"training_size": 1000, "epochs": 2, "mini_batch_size": 1000, "eta": 0.1, "lmbda": 5.0},
+    "protocol_a": {
+        "training_size": 50000,
+        "epochs": 3,
+        "mini_batch_size": 10,
+        "eta": 0.1,
+        "lmbda": 5.0,
+    },
+    "protocol_b": {
+        "training_size": 1000,
+        "epochs": 2,
+        "mini_batch_size": 1000,
+        "eta": 0.1,
+        "lmbda": 5.0,
+    },
     "validation_size": 10000,
 }
 PROVENANCE = {
@@ -78,10 +90,17 @@ def per_run_rows(first_layer_speed: float = 0.05):
         for seed, final in zip(SEEDS, finals):
             for epoch in (1, 2, 3):
                 epochs.append(
-                    {"protocol": "A", "architecture": architecture, "seed": seed, "epoch": epoch,
-                     "val_accuracy": final - 0.01 * (3 - epoch)}
+                    {
+                        "protocol": "A",
+                        "architecture": architecture,
+                        "seed": seed,
+                        "epoch": epoch,
+                        "val_accuracy": final - 0.01 * (3 - epoch),
+                    }
                 )
-            tests.append({"architecture": architecture, "seed": seed, "test_accuracy": final - 0.001})
+            tests.append(
+                {"architecture": architecture, "seed": seed, "test_accuracy": final - 0.001}
+            )
             book = statistics.book.SPEED_AT_INIT.get(architecture, ())
             for protocol in ("A", "B") if layers >= 2 else ("A",):  # B: deep networks only
                 for epoch in (0, 1, 2):
@@ -90,9 +109,14 @@ def per_run_rows(first_layer_speed: float = 0.05):
                         if architecture == "784-30-30-10" and layer == 1:
                             start = first_layer_speed
                         speed.append(
-                            {"protocol": protocol, "architecture": architecture, "seed": seed,
-                             "epoch": epoch, "layer": layer,
-                             "grad_norm": start * (1 + 0.05 * (seed - 12)) / (1 + epoch)}
+                            {
+                                "protocol": protocol,
+                                "architecture": architecture,
+                                "seed": seed,
+                                "epoch": epoch,
+                                "layer": layer,
+                                "grad_norm": start * (1 + 0.05 * (seed - 12)) / (1 + epoch),
+                            }
                         )
     return pd.DataFrame(epochs), pd.DataFrame(tests), pd.DataFrame(speed)
 
@@ -143,7 +167,10 @@ def test_depth_comparison_rows_are_the_table(report, tables):
         assert cells[1] == pct(r["mean_difference"], signed=True)
         assert cells[4:6] == [p_text(r["p_value"]), p_text(r["p_holm"])]
         assert cells[-1] == DEPTH_VERDICT_TEXT[r["verdict"]]
-    low, high = (float(x) for x in re.findall(r"[-+]\d+\.\d+", _row(report, "784-30-30-10 → 784-30-30-30-10")[2]))
+    low, high = (
+        float(x)
+        for x in re.findall(r"[-+]\d+\.\d+", _row(report, "784-30-30-10 → 784-30-30-30-10")[2])
+    )
     assert 0 < low < 0.65 < high  # the interval holds the difference of 0.65 points
     assert "Holm-adjusted together" in report
 
@@ -167,7 +194,10 @@ def test_differences_are_the_flagged_rows(report, tables):
     assert [a for a, what in listed if what == "validation accuracy"] == flagged.tolist()
     assert ("784-30-30-10", "hidden layer 1, speed at initialisation") in listed
     assert ("784-30-30-10", "last/first speed ratio (initialisation, protocol B)") in listed
-    outside = sum(int((tables[n]["book_in_seed_range"] == False).sum()) for n in ("speed_at_init", "speed_ratio"))  # noqa: E712
+    outside = sum(
+        int((tables[n]["book_in_seed_range"] == False).sum())
+        for n in ("speed_at_init", "speed_ratio")
+    )  # noqa: E712
     assert len(listed) == len(flagged) + outside == 4
 
 
@@ -175,7 +205,9 @@ def test_no_differences_says_so(monkeypatch):
     monkeypatch.setitem(FINALS, "784-30-30-10", [0.9680, 0.9690, 0.9700])
     monkeypatch.setitem(FINALS, "784-30-30-30-10", [0.9647, 0.9657, 0.9667])
     tables = chapter_tables(first_layer_speed=0.07)
-    differences = _differences(render_report(render_chapter(tables, FIGURES, SETTINGS), "", PROVENANCE))
+    differences = _differences(
+        render_report(render_chapter(tables, FIGURES, SETTINGS), "", PROVENANCE)
+    )
     assert "None:" in differences and not re.search(r"^- ", differences, re.MULTILINE)
 
 

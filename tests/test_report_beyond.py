@@ -30,8 +30,15 @@ VARIANTS = {
 }
 FIGURES = {
     name: {"path": f"figures/{name}.png", "caption": f"Caption of {name}."}
-    for name in ("variant_speed", "ratio_heatmap", "variant_accuracy", "saturation",
-                 "chain_vanishing", "chain_exploding", "unstable_width")
+    for name in (
+        "variant_speed",
+        "ratio_heatmap",
+        "variant_accuracy",
+        "saturation",
+        "chain_vanishing",
+        "chain_exploding",
+        "unstable_width",
+    )
 }
 SETTINGS = {
     "architecture": "784-30-30-30-30-10",
@@ -41,7 +48,13 @@ SETTINGS = {
     "momentum": 0.85,
     "momentum_schedule": False,
     "baseline": BASELINE,
-    "accuracy": {"training_size": 50000, "mini_batch_size": 10, "eta": 0.1, "lmbda": 5.0, "probe_size": 1000},
+    "accuracy": {
+        "training_size": 50000,
+        "mini_batch_size": 10,
+        "eta": 0.1,
+        "lmbda": 5.0,
+        "probe_size": 1000,
+    },
     "speed": {"training_size": 1000, "mini_batch_size": 1000, "eta": 0.1, "lmbda": 5.0},
 }
 
@@ -58,11 +71,18 @@ def per_run_rows(top_mean_after_first: float = 0.03, top_fraction_after_first: f
         identity = variant_columns(variant)
         for seed, final in zip(SEEDS, finals):
             run = {**identity, "seed": seed}
-            epochs += [{**run, "epoch": e, "val_accuracy": final - 0.01 * (3 - e)} for e in (1, 2, 3)]
+            epochs += [
+                {**run, "epoch": e, "val_accuracy": final - 0.01 * (3 - e)} for e in (1, 2, 3)
+            ]
             tests.append({**run, "test_accuracy": final - 0.001})
             speed += [
-                {"protocol": "B", **run, "epoch": e, "layer": layer,
-                 "grad_norm": 0.01 * seed * ratio ** ((layer - 1) / 3) / (1 + e)}
+                {
+                    "protocol": "B",
+                    **run,
+                    "epoch": e,
+                    "layer": layer,
+                    "grad_norm": 0.01 * seed * ratio ** ((layer - 1) / 3) / (1 + e),
+                }
                 for e in range(5)
                 for layer in (1, 2, 3, 4)
             ]
@@ -72,8 +92,14 @@ def per_run_rows(top_mean_after_first: float = 0.03, top_fraction_after_first: f
                     if variant == BASELINE and layer == 2 and epoch >= 1:
                         mean, fraction = top_mean_after_first, top_fraction_after_first
                     saturation.append(
-                        {**run, "epoch": epoch, "layer": layer, "activation_mean": mean,
-                         "activation_std": 0.2, "saturated_fraction": fraction}
+                        {
+                            **run,
+                            "epoch": epoch,
+                            "layer": layer,
+                            "activation_mean": mean,
+                            "activation_std": 0.2,
+                            "saturated_fraction": fraction,
+                        }
                     )
     return pd.DataFrame(epochs), pd.DataFrame(tests), pd.DataFrame(speed), pd.DataFrame(saturation)
 
@@ -136,7 +162,9 @@ def test_each_variant_under_the_heading_of_its_verdict(section, tables):
 
 def test_bullets_show_the_tables_p_values_and_verdicts(section, tables):
     for _, r in tables["variant_comparison"].iterrows():
-        bullet = next(line for line in section.splitlines() if line.startswith(f"- {r['variant']}:"))
+        bullet = next(
+            line for line in section.splitlines() if line.startswith(f"- {r['variant']}:")
+        )
         assert f"p = {p_text(r['p_value'])}, Holm-adjusted {p_text(r['p_holm'])}" in bullet
         assert bullet.endswith(ACCURACY_VERDICT_TEXT[r["accuracy_verdict"]] + ".")
     large = tables["variant_comparison"].set_index("variant").loc["sigmoid-large-sgd"]
@@ -177,11 +205,16 @@ def test_figures_embedded_and_absent_ones_skipped(section, tables):
 
 
 def test_optional_tables_skipped(tables):
-    required = {k: tables[k] for k in ("ablation_accuracy_summary", "ablation_speed_ratio", "variant_comparison")}
+    required = {
+        k: tables[k]
+        for k in ("ablation_accuracy_summary", "ablation_speed_ratio", "variant_comparison")
+    }
     text = render_beyond(required, FIGURES, SETTINGS)
     assert "### Saturation" not in text and "### The chain" not in text
 
 
 def test_missing_ablation_table_is_named(tables):
     with pytest.raises(ValueError, match="variant_comparison"):
-        render_beyond({"ablation_accuracy_summary": tables["ablation_accuracy_summary"]}, FIGURES, SETTINGS)
+        render_beyond(
+            {"ablation_accuracy_summary": tables["ablation_accuracy_summary"]}, FIGURES, SETTINGS
+        )

@@ -147,7 +147,11 @@ def test_ablation_tables_carry_their_identity_and_compare_with_the_baseline(fini
         "p_holm",
         "accuracy_verdict",
     ]
-    assert comparison["variant"].tolist() == ["tanh-glorot-sgd", "relu-he-sgd", "sigmoid-default-nesterov"]
+    assert comparison["variant"].tolist() == [
+        "tanh-glorot-sgd",
+        "relu-he-sgd",
+        "sigmoid-default-nesterov",
+    ]
     assert set(comparison["baseline"]) == {"sigmoid-default-sgd"}
     check = pd.read_csv(ablation / "tables" / "saturation_check.csv")
     assert check["variant"].tolist() == ["sigmoid-default-sgd"]
@@ -180,7 +184,10 @@ def test_baseline_must_be_a_variant(workflow_copy):
     change_config(workflow_copy, lambda c: c["ablation"].update(baseline="tanh-he-sgd"))
     done = snakemake(workflow_copy, "--dry-run", check=False)
     assert done.returncode != 0
-    assert "ablation.baseline" in done.stderr + done.stdout and "tanh-he-sgd" in done.stderr + done.stdout
+    assert (
+        "ablation.baseline" in done.stderr + done.stdout
+        and "tanh-he-sgd" in done.stderr + done.stdout
+    )
 
 
 def test_rerun_with_nothing_changed_does_nothing(finished_workflow):

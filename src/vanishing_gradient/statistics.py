@@ -182,7 +182,9 @@ def welch(sample: np.ndarray, reference: np.ndarray) -> dict:
     sample, reference = np.asarray(sample, float), np.asarray(reference, float)
     out = {"difference": sample.mean() - reference.mean()}
     untestable = {key: np.nan for key in ("ci_low", "ci_high", "welch_t", "welch_df", "p_value")}
-    spread = sample.var(ddof=1) + reference.var(ddof=1) if min(len(sample), len(reference)) >= 2 else 0
+    spread = (
+        sample.var(ddof=1) + reference.var(ddof=1) if min(len(sample), len(reference)) >= 2 else 0
+    )
     if not spread > 0:
         return {**out, **untestable}
     result = stats.ttest_ind(sample, reference, equal_var=False)
@@ -319,7 +321,9 @@ def variant_comparison(
             )
     reference = accuracy.get_group(baseline).to_numpy()
     base_ratio = float(training.loc[baseline, "median"])
-    identity = pd.concat([accuracy_by_run, speed_ratio])[list(BY_VARIANT)].drop_duplicates("variant")
+    identity = pd.concat([accuracy_by_run, speed_ratio])[list(BY_VARIANT)].drop_duplicates(
+        "variant"
+    )
     rows = []
     for _, variant in identity[identity["variant"] != baseline].iterrows():
         name = variant["variant"]
@@ -330,7 +334,9 @@ def variant_comparison(
             {
                 **variant.to_dict(),
                 "baseline": baseline,
-                "n_seeds_speed": int(training.loc[name, "n_seeds"]) if name in training.index else 0,
+                "n_seeds_speed": (
+                    int(training.loc[name, "n_seeds"]) if name in training.index else 0
+                ),
                 "training_ratio": ratio,
                 "baseline_training_ratio": base_ratio,
                 "ratio_fold_change": ratio / base_ratio,

@@ -98,7 +98,9 @@ def times(factor: float) -> str:
     return f"{num(factor)} times" if factor >= 1 else f"{num(1 / factor)} times smaller than"
 
 
-def setup(tables: dict[str, pd.DataFrame], settings: dict, variants: list[str], baseline: str) -> str:
+def setup(
+    tables: dict[str, pd.DataFrame], settings: dict, variants: list[str], baseline: str
+) -> str:
     """What was varied and how it was measured."""
     described = pd.concat([tables["ablation_accuracy_summary"], tables["ablation_speed_ratio"]])
     listing = "\n".join(
@@ -147,7 +149,9 @@ def ratio_cell(rows: pd.DataFrame, variant: str) -> str:
     return f"{num(r['median'])} ({num(r['min'])}–{num(r['max'])}, n = {int(r['n_seeds'])})"
 
 
-def results(tables: dict[str, pd.DataFrame], figures: dict, variants: list[str], baseline: str) -> str:
+def results(
+    tables: dict[str, pd.DataFrame], figures: dict, variants: list[str], baseline: str
+) -> str:
     """The table per variant, each variant against the baseline, and the ablation figures."""
     summary = tables["ablation_accuracy_summary"].set_index("variant")
     ratio = tables["ablation_speed_ratio"]
@@ -227,7 +231,9 @@ def top_layer_rows(table: pd.DataFrame, variant: str) -> tuple[int, pd.DataFrame
 def saturation(tables: dict[str, pd.DataFrame], figures: dict, baseline: str) -> str:
     """The baseline's top hidden layer at epoch 0, the first and the last epoch, beside the
     variants of the saturation figure, and the saturation_check verdict."""
-    table, check = tables.get("ablation_saturation_summary"), tables.get("ablation_saturation_check")
+    table, check = tables.get("ablation_saturation_summary"), tables.get(
+        "ablation_saturation_check"
+    )
     if table is None or table.empty or check is None or check.empty:
         return ""
     check = check.iloc[0]

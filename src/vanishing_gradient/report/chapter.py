@@ -173,7 +173,8 @@ def ratio_section(tables: dict[str, pd.DataFrame], figures: dict, settings: dict
             f"{settings['protocol_a']['epochs']} epochs, protocol B: {settings['protocol_b']['epochs']} "
             "epochs). The book's ratio is its last-layer speed at initialisation divided by its first-layer one.",
             markdown_table(
-                ["protocol", "network", "phase", "ours: mean ± std (min–max, n seeds)", "book"], rows
+                ["protocol", "network", "phase", "ours: mean ± std (min–max, n seeds)", "book"],
+                rows,
             ),
             figure(figures, "speed_of_learning_A"),
         ]
