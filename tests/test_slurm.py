@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.workflow
 
 CLUSTER_SCRIPT = ROOT / "tests" / "slurm_cluster.sh"
 STATE_DIR = Path(os.environ.get("VG_SLURM_DIR", "/tmp/vg-slurm"))
-TIMEOUT = 600  # seconds for one Snakemake run on the cluster
+TIMEOUT = 1500  # seconds for one Snakemake run on the cluster (a guard against hangs)
 INSTALL_HINT = "apt-get install -y slurmctld slurmd slurm-client munge"
 
 
@@ -215,10 +216,17 @@ def megabytes(text: str) -> int:
     return round(float(text[:-1]) * factor)
 
 
+def log_time(line: str) -> float:
+    """The time stamp that starts a line of a run's own log, in seconds since the epoch."""
+    stamp = datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f")
+    return stamp.timestamp()
+
+
 def runs_in(workdir: Path, slurm_log: Path) -> list[Run]:
     """The runs a SLURM job's log announces ("rule NAME:" blocks of the job step's
-    Snakemake), with the mem_mb each was given, timed by its benchmark file: Snakemake
-    writes it when the run ends, with the run's wall seconds ``s``."""
+    Snakemake), with the mem_mb each was given. A run with a benchmark ends at the last
+    time-stamped line of its own log and lasts the wall seconds ``s`` of its benchmark
+    (not the benchmark's mtime: Snakemake rewrites it when the whole group ends)."""
     runs = []
     for block in re.split(r"\n(?=\[[^\]]+\]\n(?:local)?rule \w+:)", slurm_log.read_text()):
         announced = re.search(r"^rule (\w+):$", block, re.MULTILINE)
@@ -229,10 +237,11 @@ def runs_in(workdir: Path, slurm_log: Path) -> list[Run]:
         benchmark = re.search(r"^\s+benchmark: (\S+)$", block, re.MULTILINE)
         start = end = None
         if benchmark:
-            path = workdir / benchmark.group(1)
-            end = path.stat().st_mtime
-            start = end - float(pd.read_csv(path, sep="\t")["s"].iloc[0])
-            name = benchmark.group(1)
+            log = re.search(r"^\s+log: (\S+)$", block, re.MULTILINE).group(1)
+            end = log_time((workdir / log).read_text().splitlines()[-1])
+            seconds = pd.read_csv(workdir / benchmark.group(1), sep="\t")["s"].iloc[0]
+            start = end - float(seconds)
+            name = log
         runs.append(Run(name, mem_mb, start, end))
     return runs
 
