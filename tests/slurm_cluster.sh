@@ -72,14 +72,16 @@ SlurmdPidFile=$STATE/run/slurmd.pid
 SlurmctldLogFile=$STATE/log/slurmctld.log
 SlurmdLogFile=$STATE/log/slurmd.log
 # No cgroups (containers often lack them) and no accounting database (no slurmdbd):
-# status comes from squeue, so finished jobs must stay visible there for a while.
+# status comes from squeue, so finished jobs must stay visible there for a while. An
+# hour, so that the tests can read what every job of a whole run asked for
+# (scontrol show job) after the run.
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 MpiDefault=none
-MinJobAge=300
+MinJobAge=3600
 ReturnToService=2
 SchedulerType=sched/backfill
 SelectType=select/cons_tres

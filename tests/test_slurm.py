@@ -11,6 +11,8 @@ import re
 import shutil
 import subprocess
 import time
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +25,7 @@ pytestmark = pytest.mark.workflow
 
 CLUSTER_SCRIPT = ROOT / "tests" / "slurm_cluster.sh"
 STATE_DIR = Path(os.environ.get("VG_SLURM_DIR", "/tmp/vg-slurm"))
-TIMEOUT = 600  # seconds for one Snakemake run on the cluster
+TIMEOUT = 1500  # seconds for one Snakemake run on the cluster (a guard against hangs)
 INSTALL_HINT = "apt-get install -y slurmctld slurmd slurm-client munge"
 
 
@@ -50,7 +52,7 @@ def answers() -> bool:
 
 @pytest.fixture(scope="session")
 def slurm_cluster():
-    """A SLURM cluster to submit to: (default partition, CPUs of its nodes)."""
+    """A SLURM cluster to submit to: its default partition (None if it has none)."""
     missing = [tool for tool in ("sbatch", "squeue", "sinfo") if not shutil.which(tool)]
     if missing:
         pytest.skip(f"SLURM client tools not on PATH ({', '.join(missing)}): {INSTALL_HINT}")
@@ -76,8 +78,7 @@ def slurm_cluster():
         started = True
     try:
         partitions = [name for (name,) in sinfo("%P") if name.endswith("*")]
-        cpus = min(int(c) for (c,) in sinfo("%c"))
-        yield (partitions[0].rstrip("*") if partitions else None), cpus
+        yield partitions[0].rstrip("*") if partitions else None
     finally:
         if started:
             subprocess.run(["bash", str(CLUSTER_SCRIPT), "stop", str(STATE_DIR)], timeout=120)
@@ -107,15 +108,12 @@ def slurm_profile(directory: Path, partition: str | None) -> Path:
 
 
 def snakemake_on_slurm(
-    runs: dict[str, Path], profile: Path, cores: int, *args: str
+    runs: dict[str, Path], profile: Path, *args: str
 ) -> dict[str, tuple[int, str]]:
     """Run the workflow with the SLURM profile in each workdir of ``runs`` at once, from
     the workdir as a user on the login node would; {name: (exit code, output)}. Fails the
     test after TIMEOUT seconds."""
-    # --cores: the widest job (a group of training runs) must fit on one node
-    command, env = snakemake_command(
-        "--workflow-profile", str(profile), "--cores", str(cores), *args
-    )
+    command, env = snakemake_command("--workflow-profile", str(profile), *args)
     started = {
         name: subprocess.Popen(
             [*command, *targets],
@@ -143,19 +141,17 @@ def snakemake_on_slurm(
 
 @pytest.fixture(scope="session")
 def slurm_workflow(tmp_path_factory, tiny_data, slurm_cluster):
-    """The tiny workflow run once on SLURM: (workdir, profile, cores, Snakemake's output)."""
-    partition, cpus = slurm_cluster
-    cores = min(cpus, 2)
+    """The tiny workflow run once on SLURM: (workdir, profile, Snakemake's output)."""
     workdir = tmp_path_factory.mktemp("slurm_workflow")
     write_config(workdir, tiny_config(*tiny_data))
-    profile = slurm_profile(tmp_path_factory.mktemp("profile"), partition)
-    [(returncode, output)] = snakemake_on_slurm({"all": (workdir,)}, profile, cores).values()
+    profile = slurm_profile(tmp_path_factory.mktemp("profile"), slurm_cluster)
+    [(returncode, output)] = snakemake_on_slurm({"all": (workdir,)}, profile).values()
     assert returncode == 0, f"snakemake on SLURM failed:\n{output}"
-    return workdir, profile, cores, output
+    return workdir, profile, output
 
 
 def test_jobs_ran_as_slurm_jobs(slurm_workflow):
-    workdir, _, _, output = slurm_workflow
+    workdir, _, output = slurm_workflow
     submitted = re.findall(r"has been submitted with SLURM jobid (\d+)", output)
     assert len(submitted) >= 6, "training, aggregation and figures went through sbatch"
     slurm_logs = workdir / ".snakemake" / "slurm_logs"
@@ -166,6 +162,154 @@ def test_jobs_ran_as_slurm_jobs(slurm_workflow):
     runs = len(list((workdir / "results" / "accuracy").rglob("seed*.epochs.csv")))
     grouped = [log for log in logs if log.parts[-2].startswith("group_train_accuracy")]
     assert 0 < len(grouped) < runs, "group-components packs several runs into one SLURM job"
+
+
+@dataclass
+class Run:
+    """One rule's run inside a SLURM job: what it was given, when it ran (epoch seconds;
+    None for a rule without a benchmark file)."""
+
+    name: str
+    mem_mb: int
+    start: float | None
+    end: float | None
+
+
+@dataclass
+class SlurmJob:
+    """One SLURM job as the controller knows it, with the runs its log names."""
+
+    jobid: str
+    state: str
+    cpus: int
+    mem_mb: int
+    seconds: int  # from its start to its end
+    runs: list[Run]
+
+    def most_runs_at_once(self) -> int:
+        """1 for a job of one run, else the largest number of its runs whose
+        [start, end] intervals overlap (a sweep over the ends: a run that starts when
+        another ends does not overlap it)."""
+        if len(self.runs) == 1:
+            return 1
+        events = sorted(
+            [(run.start, 1) for run in self.runs] + [(run.end, -1) for run in self.runs],
+            key=lambda event: (event[0], event[1]),
+        )
+        running = most = 0
+        for _, change in events:
+            running += change
+            most = max(most, running)
+        return most
+
+
+def clock_seconds(text: str) -> int:
+    """SLURM's [days-]hours:minutes:seconds in seconds."""
+    days, _, clock = text.rpartition("-")
+    hours, minutes, seconds = (int(part) for part in clock.split(":"))
+    return ((int(days or 0) * 24 + hours) * 60 + minutes) * 60 + seconds
+
+
+def megabytes(text: str) -> int:
+    """SLURM's memory size (e.g. 600M, 1.5G) in MB."""
+    factor = {"K": 1 / 1024, "M": 1, "G": 1024, "T": 1024**2}[text[-1]]
+    return round(float(text[:-1]) * factor)
+
+
+def log_time(line: str) -> float:
+    """The time stamp that starts a line of a run's own log, in seconds since the epoch."""
+    stamp = datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f")
+    return stamp.timestamp()
+
+
+def runs_in(workdir: Path, slurm_log: Path) -> list[Run]:
+    """The runs a SLURM job's log announces ("rule NAME:" blocks of the job step's
+    Snakemake), with the mem_mb each was given. A run with a benchmark ends at the last
+    time-stamped line of its own log and lasts the wall seconds ``s`` of its benchmark
+    (not the benchmark's mtime: Snakemake rewrites it when the whole group ends)."""
+    runs = []
+    for block in re.split(r"\n(?=\[[^\]]+\]\n(?:local)?rule \w+:)", slurm_log.read_text()):
+        announced = re.search(r"^rule (\w+):$", block, re.MULTILINE)
+        if not announced:
+            continue  # a nested "localrule" block: the same run, executed by srun
+        name = announced.group(1)
+        mem_mb = int(re.search(r"^\s+resources:.*\bmem_mb=(\d+)", block, re.MULTILINE).group(1))
+        benchmark = re.search(r"^\s+benchmark: (\S+)$", block, re.MULTILINE)
+        start = end = None
+        if benchmark:
+            log = re.search(r"^\s+log: (\S+)$", block, re.MULTILINE).group(1)
+            end = log_time((workdir / log).read_text().splitlines()[-1])
+            seconds = pd.read_csv(workdir / benchmark.group(1), sep="\t")["s"].iloc[0]
+            start = end - float(seconds)
+            name = log
+        runs.append(Run(name, mem_mb, start, end))
+    return runs
+
+
+def submitted(output: str) -> list[str]:
+    """The SLURM job ids of a Snakemake run, in the order it submitted them."""
+    return re.findall(r"has been submitted with SLURM jobid (\d+)", output)
+
+
+def scontrol(jobid: str) -> dict[str, str]:
+    """What the controller knows of a job; it keeps a finished one for MinJobAge seconds
+    (an hour on the test cluster)."""
+    shown = subprocess.run(["scontrol", "-o", "show", "job", jobid], capture_output=True, text=True)
+    if shown.returncode != 0:
+        pytest.fail(
+            f"scontrol show job {jobid}: {shown.stderr.strip()} (the controller forgets a "
+            "finished job after MinJobAge seconds: tests/slurm_cluster.sh sets an hour)"
+        )
+    return dict(re.findall(r"(\w+)=(\S*)", shown.stdout))
+
+
+def slurm_job(workdir: Path, jobid: str) -> SlurmJob:
+    """A SLURM job of the workflow in ``workdir`` as the controller shows it, with the
+    runs its log (kept under .snakemake/slurm_logs) names."""
+    fields = scontrol(jobid)
+    [slurm_log] = (workdir / ".snakemake" / "slurm_logs").rglob(f"{jobid}.log")
+    return SlurmJob(
+        jobid,
+        fields["JobState"],
+        int(fields["NumCPUs"]),
+        megabytes(fields["MinMemoryNode"]),
+        clock_seconds(fields["RunTime"]),
+        runs_in(workdir, slurm_log),
+    )
+
+
+def test_slurm_jobs_reserve_only_what_their_runs_use(slurm_workflow):
+    """No SLURM job asks for more CPUs than the most of its runs that ran at once (each
+    run is single-threaded), nor for more memory than those runs were given; prints the
+    CPU-seconds the training runs used over those their jobs reserved."""
+    workdir, _, output = slurm_workflow
+    jobs = [slurm_job(workdir, jobid) for jobid in submitted(output)]
+    training = [job for job in jobs if any(run.start is not None for run in job.runs)]
+    assert any(len(job.runs) > 1 for job in training), "some SLURM job holds several runs"
+    assert all(job.state == "COMPLETED" for job in jobs)
+
+    table, wasteful = [], []
+    for job in jobs:
+        at_once = job.most_runs_at_once()
+        needed_mb = at_once * max(run.mem_mb for run in job.runs)
+        row = (
+            f"job {job.jobid}: {len(job.runs)} runs, at most {at_once} at once; "
+            f"asked for {job.cpus} CPUs and {job.mem_mb} MB (runs at once need {needed_mb} MB)"
+        )
+        table.append(row)
+        if job.cpus > at_once or job.mem_mb > needed_mb:
+            wasteful.append(row)
+    used = sum(run.end - run.start for job in training for run in job.runs)
+    reserved = sum(job.cpus * job.seconds for job in training)
+    summary = (
+        f"training: {len(training)} SLURM jobs, {used:.0f} CPU-seconds used by the runs of "
+        f"{reserved} reserved ({used / reserved:.0%}; the rest is Snakemake and srun "
+        "starting inside the job, and CPUs that no run used)"
+    )
+    print("\n".join([*table, summary]))
+    assert not wasteful, "SLURM jobs reserve what their runs never use at once:\n" + "\n".join(
+        [*wasteful, summary]
+    )
 
 
 def test_slurm_run_gives_the_local_numbers(slurm_workflow, finished_workflow):
@@ -199,10 +343,56 @@ def failing_copy(workdir: Path, directory: Path, edit) -> Path:
     return copy
 
 
+def cancel_first_job(workdir: Path, snakemake: subprocess.Popen) -> str:
+    """``scancel`` the first SLURM job submitted from ``workdir`` (queued or running), as
+    SLURM itself ends a job that outgrows its memory or time; its id."""
+    deadline = time.monotonic() + TIMEOUT
+    while snakemake.poll() is None and time.monotonic() < deadline:
+        queue = subprocess.run(
+            ["squeue", "-h", "-o", "%i|%Z"], capture_output=True, text=True
+        ).stdout.split()
+        ours = [line.split("|")[0] for line in queue if line.split("|")[1] == str(workdir)]
+        if ours:
+            subprocess.run(["scancel", ours[0]], check=True)
+            return ours[0]
+        time.sleep(0.2)
+    snakemake.kill()
+    pytest.fail(f"no SLURM job of {workdir} was seen in the queue")
+
+
+def test_a_group_ended_by_slurm_is_resubmitted_with_more_memory(slurm_workflow, tmp_path):
+    """Two runs of one group; SLURM ends their job (scancel); Snakemake submits the group
+    again with attempt 2, whose request grows with the rules' mem_mb (600 x attempt)."""
+    workdir, profile, _ = slurm_workflow
+    copy = failing_copy(workdir, tmp_path, lambda config: None)
+    targets = [f"results/accuracy/784-6-10/seed{seed}.epochs.csv" for seed in (1, 2)]
+    for target in targets:
+        (copy / target).unlink()
+    command, env = snakemake_command("--workflow-profile", str(profile), "--retries", "1", *targets)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=copy
+    )
+    cancelled = cancel_first_job(copy, process)
+    output, _ = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == 0, output
+    assert "Error in group train_accuracy" in output, output
+
+    first, second = submitted(output)
+    assert first == cancelled and scontrol(first)["JobState"] == "CANCELLED"
+    retried = slurm_job(copy, second)
+    assert retried.state == "COMPLETED"
+    assert len(retried.runs) == 2, "the group is resubmitted whole"
+    given = {run.mem_mb for run in retried.runs}
+    assert retried.mem_mb in given, "the job asks for what its runs were given"
+    assert retried.mem_mb > megabytes(scontrol(first)["MinMemoryNode"]), "and more than before"
+    for target in targets:
+        assert (copy / target).exists()
+
+
 def test_failing_jobs_fail_the_run_and_say_why(slurm_workflow, tmp_path):
     """One job alone (its message gives SLURM's job id and state) and one in a group
     (Snakemake reports the group; the rule's log and the SLURM log say why), run at once."""
-    workdir, profile, cores, _ = slurm_workflow
+    workdir, profile, _ = slurm_workflow
     alone = failing_copy(
         workdir, tmp_path / "alone", lambda c: c["data"].update(validation_size=100_000)
     )
@@ -213,7 +403,6 @@ def test_failing_jobs_fail_the_run_and_say_why(slurm_workflow, tmp_path):
     done = snakemake_on_slurm(
         {"alone": (alone, "results/data/mnist.npz"), "grouped": (grouped, training)},
         profile,
-        cores,
         "--retries",
         "0",
     )
@@ -238,9 +427,8 @@ def test_failing_jobs_fail_the_run_and_say_why(slurm_workflow, tmp_path):
 def test_profile_as_shipped_says_what_to_fill_in(slurm_cluster, tiny_data, tmp_path):
     write_config(tmp_path, tiny_config(*tiny_data))
     shipped = ROOT / "profiles" / "slurm"
-    cores = min(slurm_cluster[1], 2)
     [(returncode, output)] = snakemake_on_slurm(
-        {"shipped": (tmp_path, "results/data/mnist.npz")}, shipped, cores, "--retries", "0"
+        {"shipped": (tmp_path, "results/data/mnist.npz")}, shipped, "--retries", "0"
     ).values()
     assert returncode != 0
     assert re.search(
