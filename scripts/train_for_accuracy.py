@@ -1,7 +1,7 @@
 """Protocol A for one network x seed: per-epoch accuracy, costs, probe speeds, saturation."""
 
 from vanishing_gradient.job_log import log_to
-from vanishing_gradient.mnist import load_split
+from vanishing_gradient.prepared import load_split
 from vanishing_gradient.protocols import Protocol, Variant, run_accuracy_protocol
 
 log_to(snakemake.log[0])
@@ -14,7 +14,7 @@ run = run_accuracy_protocol(
     train_cost_size=snakemake.params.train_cost_size,
     variant=Variant.named(**snakemake.params.variant),
 )
-run.epochs.to_csv(snakemake.output.epochs, index=False)
-run.speed.to_csv(snakemake.output.speed, index=False)
-run.saturation.to_csv(snakemake.output.saturation, index=False)
-run.test.to_csv(snakemake.output.test, index=False)
+run.epoch_rows.to_csv(snakemake.output.epochs)
+run.speed_rows.to_csv(snakemake.output.speed)
+run.saturation_rows.to_csv(snakemake.output.saturation)
+run.test_rows.to_csv(snakemake.output.test)

@@ -1,7 +1,7 @@
 """Protocol B for one network x seed: speed of learning per hidden layer and epoch."""
 
 from vanishing_gradient.job_log import log_to
-from vanishing_gradient.mnist import load_split
+from vanishing_gradient.prepared import load_split
 from vanishing_gradient.protocols import Protocol, Variant, run_speed_protocol
 
 log_to(snakemake.log[0])
@@ -12,5 +12,5 @@ run = run_speed_protocol(
     Protocol(**dict(snakemake.params.protocol)),
     variant=Variant.named(**snakemake.params.variant),
 )
-run.speed.to_csv(snakemake.output.speed, index=False)
-run.gradient_at_init.to_csv(snakemake.output.gradient_at_init, index=False)
+run.speed_rows.to_csv(snakemake.output.speed)
+run.gradient_at_init_rows.to_csv(snakemake.output.gradient_at_init)

@@ -111,3 +111,25 @@ def test_speed_protocol_records_each_neuron_at_initialisation(data):
     layer1 = init[init["layer"] == 1]["grad_bias"].to_numpy()
     first_speed = run.speed.query("epoch == 0 and layer == 1")["grad_norm"].iloc[0]
     assert np.linalg.norm(layer1) == pytest.approx(first_speed)
+
+
+def test_pixels_give_the_numbers_of_their_float_inputs(data):
+    """uint8 pixels k train exactly as the float32 inputs k / 256 of the book's loader."""
+    rng = np.random.default_rng(1)
+    pixels = {k: v for k, v in data.items() if k.endswith("labels")}
+    floats = dict(pixels)
+    for part in ("train", "validation", "test"):
+        pixels[f"{part}_images"] = rng.integers(0, 256, size=data[f"{part}_images"].shape).astype(
+            np.uint8
+        )
+        floats[f"{part}_images"] = pixels[f"{part}_images"].astype(np.float32) / np.float32(256)
+    runs = [
+        run_accuracy_protocol(ARCH, 3, images, A, probe_size=50, train_cost_size=100)
+        for images in (pixels, floats)
+    ]
+    columns = ["val_accuracy", "val_cost", "train_cost"]
+    pd.testing.assert_frame_equal(runs[0].epochs[columns], runs[1].epochs[columns])
+    pd.testing.assert_frame_equal(runs[0].speed, runs[1].speed)
+    pd.testing.assert_frame_equal(runs[0].test, runs[1].test)
+    speed = [run_speed_protocol(ARCH, 5, images, B).speed for images in (pixels, floats)]
+    pd.testing.assert_frame_equal(*speed)

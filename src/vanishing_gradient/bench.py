@@ -1,6 +1,6 @@
 """Benchmark: one epoch of protocol A (50,000 images, mini-batch 10, float64, one thread).
 
-    python -m vanishing_gradient.bench [--data results/data/mnist.npz] [--reference-rows 5000]
+    python -m vanishing_gradient.bench [--data results/data/mnist.split] [--reference-rows 5000]
 
 Times, on this machine and in one run: the per-example reference (the book's loop), the
 plain vectorised step (one ``backprop`` and one numpy update per mini-batch), the trainer
@@ -26,7 +26,7 @@ from collections.abc import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from .mnist import load_split  # noqa: E402
+from .prepared import load_split  # noqa: E402
 from .initialisers import initialise  # noqa: E402
 from .network import backprop, one_hot, parse_architecture  # noqa: E402
 from .reference import reference_epoch  # noqa: E402
@@ -118,7 +118,7 @@ def measure(epoch, net, x, y, order, rows: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--data", help="prepared MNIST .npz (default: random data of MNIST's shape)"
+        "--data", help="prepared MNIST split (default: random data of MNIST's shape)"
     )
     parser.add_argument(
         "--reference-rows", type=int, default=5000, help="rows the slow reference is timed on"

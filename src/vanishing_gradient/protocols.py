@@ -17,17 +17,18 @@ Randomness comes only from ``numpy.random.default_rng(seed)``: it draws the init
 network, then the permutation of every epoch, so a seed fixes the whole run.
 """
 
+import csv
 import logging
 import time
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from .activations import saturated
 from .initialisers import initialise
 from .network import (
     Network,
+    as_inputs,
     deltas,
     evaluate,
     mean_bias_gradients,
@@ -35,7 +36,6 @@ from .network import (
     parse_architecture,
 )
 from .sgd import Optimiser, Trainer
-from .tables import variant_columns
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +56,8 @@ class Variant:
     @classmethod
     def named(cls, name: str, mu: float = 0.9, schedule: bool = False) -> "Variant":
         """The variant ``"<activation>-<initialiser>-<optimiser>"``, e.g. ``"tanh-glorot-sgd"``."""
-        parts = variant_columns(name)
-        return cls(
-            parts["activation"], parts["initialiser"], Optimiser(parts["optimiser"], mu, schedule)
-        )
+        activation, initialiser, optimiser = name.split("-")
+        return cls(activation, initialiser, Optimiser(optimiser, mu, schedule))
 
 
 @dataclass(frozen=True)
@@ -73,23 +71,52 @@ class Protocol:
     lmbda: float
 
 
+class Table(list):
+    """Rows of a tidy table, each a dict of column -> value (the first row's keys are the
+    columns). Written by ``to_csv`` without pandas, which a training job then never imports;
+    ``frame()`` gives the pandas DataFrame."""
+
+    def to_csv(self, path: str) -> None:
+        """Write the rows to ``path`` as CSV with a header line (values as ``str`` gives them,
+        i.e. floats to their shortest exact representation, as pandas writes them)."""
+        with open(path, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(self[0]) if self else [])
+            writer.writeheader()
+            for row in self:  # numpy floats as Python floats: csv would write their repr
+                writer.writerow({k: float(v) if isinstance(v, float) else v for k, v in row.items()})
+
+    def frame(self):
+        """The rows as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(list(self))
+
+
 @dataclass
 class AccuracyRun:
-    """What protocol A records for one run."""
+    """What protocol A records for one run; ``.epochs`` etc. are its tables as DataFrames."""
 
-    epochs: pd.DataFrame  # architecture, seed, epoch, val_accuracy, val_cost, train_cost, seconds
-    speed: pd.DataFrame  # protocol, architecture, seed, epoch, layer, grad_norm
+    epoch_rows: Table  # architecture, seed, epoch, val_accuracy, val_cost, train_cost, seconds
+    speed_rows: Table  # protocol, architecture, seed, epoch, layer, grad_norm
     # architecture, seed, epoch, layer, activation_mean, activation_std, saturated_fraction
-    saturation: pd.DataFrame
-    test: pd.DataFrame  # architecture, seed, test_accuracy (after the last epoch)
+    saturation_rows: Table
+    test_rows: Table  # architecture, seed, test_accuracy (after the last epoch)
+
+    epochs = property(lambda self: self.epoch_rows.frame())
+    speed = property(lambda self: self.speed_rows.frame())
+    saturation = property(lambda self: self.saturation_rows.frame())
+    test = property(lambda self: self.test_rows.frame())
 
 
 @dataclass
 class SpeedRun:
-    """What protocol B records for one run."""
+    """What protocol B records for one run; ``.speed`` etc. are its tables as DataFrames."""
 
-    speed: pd.DataFrame  # protocol, architecture, seed, epoch, layer, grad_norm
-    gradient_at_init: pd.DataFrame  # architecture, seed, layer, neuron, grad_bias
+    speed_rows: Table  # protocol, architecture, seed, epoch, layer, grad_norm
+    gradient_at_init_rows: Table  # architecture, seed, layer, neuron, grad_bias
+
+    speed = property(lambda self: self.speed_rows.frame())
+    gradient_at_init = property(lambda self: self.gradient_at_init_rows.frame())
 
 
 def hidden_layer_speeds(grads_b: list[np.ndarray]) -> list[float]:
@@ -174,7 +201,7 @@ def run_accuracy_protocol(
     y = one_hot(labels)
     x_val, labels_val = data["validation_images"], data["validation_labels"]
     x_cost, labels_cost = x[:train_cost_size], labels[:train_cost_size]
-    x_probe, y_probe = x[:probe_size], y[:probe_size]
+    x_probe, y_probe = as_inputs(x[:probe_size]), y[:probe_size]
 
     def probe(epoch: int) -> None:
         activations, layer_deltas = deltas(net, x_probe, y_probe)
@@ -183,7 +210,7 @@ def run_accuracy_protocol(
         hidden = activations[1:-1]
         saturation.extend(saturation_rows(net.activation, hidden, architecture, seed, epoch))
 
-    epoch_rows, speeds, saturation = [], [], []
+    epoch_rows, speeds, saturation = Table(), Table(), Table()
     probe(0)
     for epoch in range(1, protocol.epochs + 1):
         started = time.perf_counter()
@@ -233,12 +260,8 @@ def run_accuracy_protocol(
         )
     test, _ = evaluate(net, data["test_images"], data["test_labels"], protocol.lmbda)
     log.info("%s seed %d: test accuracy %.2f %%", architecture, seed, 100 * test)
-    test_table = pd.DataFrame(
-        {"architecture": [architecture], "seed": [seed], "test_accuracy": [test]}
-    )
-    return AccuracyRun(
-        pd.DataFrame(epoch_rows), pd.DataFrame(speeds), pd.DataFrame(saturation), test_table
-    )
+    test_table = Table([{"architecture": architecture, "seed": seed, "test_accuracy": test}])
+    return AccuracyRun(epoch_rows, speeds, saturation, test_table)
 
 
 def run_speed_protocol(
@@ -255,16 +278,16 @@ def run_speed_protocol(
     trained one.
     """
     net, trainer, rng = start_network(architecture, seed, variant)
-    x = data["train_images"][: protocol.training_size]
+    x = as_inputs(data["train_images"][: protocol.training_size])
     y = one_hot(data["train_labels"][: protocol.training_size])
 
-    speeds: list[dict] = []
+    speeds = Table()
     for epoch in range(protocol.epochs + 1):
         mean_grads_b = mean_bias_gradients(net, x, y)
         layer_speeds = hidden_layer_speeds(mean_grads_b)
         check_finite(net, {"gradient": sum(layer_speeds)}, architecture, seed, epoch, protocol.eta)
         if epoch == 0:
-            gradient_at_init = pd.DataFrame(
+            gradient_at_init = Table(
                 {
                     "architecture": architecture,
                     "seed": seed,
@@ -294,4 +317,4 @@ def run_speed_protocol(
                 eta=protocol.eta,
                 lmbda=protocol.lmbda,
             )
-    return SpeedRun(pd.DataFrame(speeds), gradient_at_init)
+    return SpeedRun(speeds, gradient_at_init)

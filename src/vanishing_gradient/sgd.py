@@ -27,7 +27,7 @@ import numba
 import numpy as np
 
 from .activations import CODES
-from .network import Network
+from .network import PIXEL_SCALE, Network
 
 OPTIMISERS = ("sgd", "momentum", "nesterov")
 SCHEDULE_STEPS = 250  # Sutskever et al.: mu rises every 250 updates
@@ -78,6 +78,7 @@ def _slope(code, a):
 @numba.njit(cache=True)
 def _train_epoch(
     x,
+    scale,
     y,
     order,
     weights,
@@ -96,7 +97,7 @@ def _train_epoch(
     """The epoch loop of ``Trainer.epoch``; per mini-batch ``x_B`` of ``m`` rows, with
     ``(W~, b~)`` the parameters the gradient is taken at (the look-ahead for nesterov):
 
-        a^0 = x_B,  a^l = phi(a^{l-1} W~^l + b~^l) (hidden: code ``hidden``), a^L sigmoid
+        a^0 = scale x_B,  a^l = phi(a^{l-1} W~^l + b~^l) (hidden: code ``hidden``), a^L sigmoid
         delta^L = a^L - y_B,  delta^{l-1} = (delta^l W~^l^T) * phi'(a^{l-1})
         grad_W^l = (a^{l-1})^T delta^l,  grad_b^l = sum_rows delta^l
 
@@ -118,7 +119,9 @@ def _train_epoch(
                 used_b[layer] = biases[layer] + mu * velocity_b[layer]
         batch = np.empty((size, n_inputs))
         for i in range(size):
-            batch[i, :] = x[order[start + i]]
+            row = order[start + i]
+            for j in range(n_inputs):
+                batch[i, j] = x[row, j] * scale
         activations[0] = batch
         for layer in range(n_layers):
             z = np.dot(activations[layer], used_w[layer])
@@ -190,10 +193,12 @@ class Trainer:
         eta: float,
         lmbda: float,
     ) -> None:
-        """One epoch over the rows ``x[order]`` with targets ``y[order]`` (``x`` may be float32;
-        rows are widened to float64 as they are used)."""
+        """One epoch over the rows ``x[order]`` with targets ``y[order]``. ``x`` may be float32,
+        or uint8 pixels (``network.as_inputs``); each mini-batch's rows are turned into float64
+        inputs as they are gathered."""
         _train_epoch(
             x,
+            PIXEL_SCALE if x.dtype == np.uint8 else 1.0,
             np.ascontiguousarray(y, dtype=np.float64),
             np.asarray(order, dtype=np.int64),
             tuple(self.net.weights),

@@ -30,7 +30,7 @@ rule prepare_mnist:
         test_images=ancient(mnist_file("t10k-images-idx3-ubyte")),
         test_labels=ancient(mnist_file("t10k-labels-idx1-ubyte")),
     output:
-        "results/data/mnist.npz",
+        "results/data/mnist.split",
     log:
         "logs/prepare_mnist/mnist.log",
     resources:
