@@ -9,6 +9,7 @@ from vanishing_gradient.network import mean_bias_gradients, one_hot, parse_archi
 from vanishing_gradient.protocols import (
     Protocol,
     TrainingDiverged,
+    Variant,
     run_accuracy_protocol,
     run_speed_protocol,
 )
@@ -133,3 +134,33 @@ def test_pixels_give_the_numbers_of_their_float_inputs(data):
     pd.testing.assert_frame_equal(runs[0].test, runs[1].test)
     speed = [run_speed_protocol(ARCH, 5, images, B).speed for images in (pixels, floats)]
     pd.testing.assert_frame_equal(*speed)
+
+
+@pytest.mark.parametrize("variant", ["sigmoid-default-sgd", "relu-he-sgd", "tanh-default-nesterov"])
+def test_speed_protocol_records_the_speeds_of_its_trajectory(data, variant):
+    """Each epoch's record is mean_bias_gradients at that epoch's weights, and the weights
+    follow the per-example reference's full-batch trajectory (one pass or two)."""
+    chosen = Variant.named(variant, mu=0.9)
+    run = run_speed_protocol(ARCH, 5, data, B, variant=chosen)
+    net = initialise(
+        parse_architecture(ARCH), np.random.default_rng(5), chosen.initialiser, chosen.activation
+    )
+    x = data["train_images"][:100].astype(np.float64)
+    y = one_hot(data["train_labels"][:100])
+    velocities = ([np.zeros_like(w) for w in net.weights], [np.zeros_like(b) for b in net.biases])
+    for epoch in range(B.epochs + 1):
+        expected = [np.linalg.norm(g) for g in mean_bias_gradients(net, x, y)[:-1]]
+        got = run.speed[run.speed["epoch"] == epoch].sort_values("layer")["grad_norm"].to_numpy()
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=0)
+        reference_epoch(
+            net,
+            x,
+            y,
+            np.arange(100),
+            mini_batch_size=100,
+            eta=B.eta,
+            lmbda=B.lmbda,
+            optimiser=chosen.optimiser,
+            velocities=velocities,
+            first_update=epoch,
+        )

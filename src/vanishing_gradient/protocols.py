@@ -35,7 +35,7 @@ from .network import (
     one_hot,
     parse_architecture,
 )
-from .sgd import Optimiser, Trainer
+from .sgd import Optimiser, SparseRows, Trainer
 
 log = logging.getLogger(__name__)
 
@@ -278,12 +278,30 @@ def run_speed_protocol(
     trained one.
     """
     net, trainer, rng = start_network(architecture, seed, variant)
-    x = as_inputs(data["train_images"][: protocol.training_size])
+    pixels = data["train_images"][: protocol.training_size]
+    x, rows = as_inputs(pixels), SparseRows(pixels)
     y = one_hot(data["train_labels"][: protocol.training_size])
+    # Full-batch plain SGD forms, for its update, the mean bias gradients of the whole set
+    # at the weights before the update: exactly what epoch e records. One pass then serves
+    # both (momentum's velocity and Nesterov's look-ahead need the record's own pass).
+    one_pass = protocol.mini_batch_size >= len(x) and trainer.plain_sgd(
+        len(x), protocol.eta, protocol.lmbda
+    )
 
     speeds = Table()
     for epoch in range(protocol.epochs + 1):
-        mean_grads_b = mean_bias_gradients(net, x, y)
+        train = epoch < protocol.epochs
+        if one_pass and train:
+            mean_grads_b = trainer.epoch(
+                rows,
+                y,
+                np.arange(len(x)),
+                mini_batch_size=len(x),
+                eta=protocol.eta,
+                lmbda=protocol.lmbda,
+            )
+        else:
+            mean_grads_b = mean_bias_gradients(net, x, y)
         layer_speeds = hidden_layer_speeds(mean_grads_b)
         check_finite(net, {"gradient": sum(layer_speeds)}, architecture, seed, epoch, protocol.eta)
         if epoch == 0:
@@ -308,9 +326,9 @@ def run_speed_protocol(
                 protocol.epochs,
                 " ".join(f"{v:.3g}" for v in layer_speeds),
             )
-        if epoch < protocol.epochs:
+        if train and not one_pass:
             trainer.epoch(
-                x,
+                rows,
                 y,
                 rng.permutation(len(x)),
                 mini_batch_size=protocol.mini_batch_size,

@@ -355,6 +355,11 @@ class Trainer:
         self.velocity_w = tuple(np.zeros_like(w) for w in net.weights)
         self.velocity_b = tuple(np.zeros_like(b) for b in net.biases)
 
+    def plain_sgd(self, n: int, eta: float, lmbda: float) -> bool:
+        """Whether an epoch over ``n`` rows runs ``_sgd_epoch``: plain SGD whose decay
+        ``1 - eta lmbda / n`` is positive (the scale ``s`` must stay positive)."""
+        return self.optimiser.kind == "sgd" and eta * lmbda < n
+
     def epoch(
         self,
         x: "np.ndarray | SparseRows",
@@ -377,7 +382,7 @@ class Trainer:
         order = np.asarray(order, dtype=np.int64)
         first_step = self.updates
         self.updates += math.ceil(len(x) / mini_batch_size)
-        if self.optimiser.kind == "sgd" and eta * lmbda < len(x):  # decay 1 - eta lmbda/n > 0
+        if self.plain_sgd(len(x), eta, lmbda):
             rows = x if isinstance(x, SparseRows) else SparseRows(x)
             gradients = [np.empty_like(b) for b in self.net.biases]
             _sgd_epoch(
