@@ -260,6 +260,7 @@ def _sgd_epoch(
     m_max = min(mini_batch_size, n)
     outputs = [np.empty((m_max, w.shape[1])) for w in weights]
     errors = [np.empty((m_max, w.shape[1])) for w in weights]
+    sums = [np.empty(w.shape) if layer > 0 else np.empty((0, 0)) for layer, w in enumerate(weights)]
     first, first_bias = weights[0], biases[0]
     width = first.shape[1]
     s = 1.0
@@ -299,31 +300,39 @@ def _sgd_epoch(
             for j in range(out.shape[1]):
                 delta[i, j] = out[i, j] - target[j]
         step = eta / size
-        # backward through the later layers: delta^{l-1} from the old W^l, then update W^l
+        # backward: delta^{l-1} from the old W^l, then W^l and b^l updated; every inner loop
+        # runs along a row (no reduction chain), summing over the mini-batch in row order
         for layer in range(n_layers - 1, -1, -1):
             w, b, delta = weights[layer], biases[layer], errors[layer]
             gradient_b = mean_bias_gradients[layer]
+            gradient_b[:] = 0.0
+            for i in range(size):
+                for j in range(b.shape[0]):
+                    gradient_b[j] += delta[i, j]
             for j in range(b.shape[0]):
-                total = 0.0
-                for i in range(size):
-                    total += delta[i, j]
-                gradient_b[j] = total / size
-                b[j] -= step * total
+                b[j] -= step * gradient_b[j]
+                gradient_b[j] /= size
             if layer == 0:
                 break
-            a_prev, delta_prev = outputs[layer - 1], errors[layer - 1]
+            a_prev, delta_prev, gradient = outputs[layer - 1], errors[layer - 1], sums[layer]
             for i in range(size):
                 for k in range(w.shape[0]):
-                    total = 0.0
+                    delta_prev[i, k] = 0.0
+                for j in range(w.shape[1]):
+                    d = delta[i, j]
+                    for k in range(w.shape[0]):
+                        delta_prev[i, k] += d * w[k, j]
+                for k in range(w.shape[0]):
+                    delta_prev[i, k] *= _slope(hidden, a_prev[i, k])
+            gradient[:, :] = 0.0
+            for i in range(size):
+                for k in range(w.shape[0]):
+                    ak = a_prev[i, k]
                     for j in range(w.shape[1]):
-                        total += delta[i, j] * w[k, j]
-                    delta_prev[i, k] = total * _slope(hidden, a_prev[i, k])
+                        gradient[k, j] += ak * delta[i, j]
             for k in range(w.shape[0]):
                 for j in range(w.shape[1]):
-                    total = 0.0
-                    for i in range(size):
-                        total += a_prev[i, k] * delta[i, j]
-                    w[k, j] = decay * w[k, j] - step * total
+                    w[k, j] = decay * w[k, j] - step * gradient[k, j]
         # first layer: decay through the scale, gradient on the touched rows only
         s *= decay
         delta = errors[0]
