@@ -197,6 +197,7 @@ def run_accuracy_protocol(
     """Train one network by protocol A and record every epoch (see the module docstring)."""
     net, trainer, rng = start_network(architecture, seed, variant)
     x = data["train_images"][: protocol.training_size]
+    rows = SparseRows(x)  # once for all epochs
     labels = data["train_labels"][: protocol.training_size]
     y = one_hot(labels)
     x_val, labels_val = data["validation_images"], data["validation_labels"]
@@ -215,7 +216,7 @@ def run_accuracy_protocol(
     for epoch in range(1, protocol.epochs + 1):
         started = time.perf_counter()
         trainer.epoch(
-            x,
+            rows,
             y,
             rng.permutation(len(x)),
             mini_batch_size=protocol.mini_batch_size,
