@@ -101,6 +101,9 @@ class AccuracyRun:
     # architecture, seed, epoch, layer, activation_mean, activation_std, saturated_fraction
     saturation_rows: Table
     test_rows: Table  # architecture, seed, test_accuracy (after the last epoch)
+    # processor seconds spent "training", "measuring" after the epochs, and "measuring_once"
+    # (the probe at initialisation and the test)
+    cpu_seconds: dict[str, float]
 
     epochs = property(lambda self: self.epoch_rows.frame())
     speed = property(lambda self: self.speed_rows.frame())
@@ -114,6 +117,8 @@ class SpeedRun:
 
     speed_rows: Table  # protocol, architecture, seed, epoch, layer, grad_norm
     gradient_at_init_rows: Table  # architecture, seed, layer, neuron, grad_bias
+    # processor time spent "training" (the passes over the data) and "measuring" (the rest)
+    cpu_seconds: dict[str, float]
 
     speed = property(lambda self: self.speed_rows.frame())
     gradient_at_init = property(lambda self: self.gradient_at_init_rows.frame())
@@ -212,9 +217,13 @@ def run_accuracy_protocol(
         saturation.extend(saturation_rows(net.activation, hidden, architecture, seed, epoch))
 
     epoch_rows, speeds, saturation = Table(), Table(), Table()
+    cpu = {"training": 0.0, "measuring": 0.0, "measuring_once": -time.process_time()}
     probe(0)
+    measured = time.process_time()
+    cpu["measuring_once"] += measured
     for epoch in range(1, protocol.epochs + 1):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        cpu["measuring"] += cpu_started - measured
         trainer.epoch(
             rows,
             y,
@@ -223,7 +232,8 @@ def run_accuracy_protocol(
             eta=protocol.eta,
             lmbda=protocol.lmbda,
         )
-        trained = time.perf_counter()
+        trained, measured = time.perf_counter(), time.process_time()
+        cpu["training"] += measured - cpu_started
         val_accuracy, val_cost = evaluate(net, x_val, labels_val, protocol.lmbda)
         _, train_cost = evaluate(net, x_cost, labels_cost, protocol.lmbda, n=len(x))
         check_finite(
@@ -259,10 +269,13 @@ def run_accuracy_protocol(
             trained - started,
             time.perf_counter() - trained,
         )
+    cpu["measuring"] += time.process_time() - measured
+    measured = time.process_time()
     test, _ = evaluate(net, data["test_images"], data["test_labels"], protocol.lmbda)
     log.info("%s seed %d: test accuracy %.2f %%", architecture, seed, 100 * test)
     test_table = Table([{"architecture": architecture, "seed": seed, "test_accuracy": test}])
-    return AccuracyRun(epoch_rows, speeds, saturation, test_table)
+    cpu["measuring_once"] += time.process_time() - measured
+    return AccuracyRun(epoch_rows, speeds, saturation, test_table, cpu)
 
 
 def run_speed_protocol(
@@ -290,8 +303,10 @@ def run_speed_protocol(
     )
 
     speeds = Table()
+    started, training = time.process_time(), 0.0
     for epoch in range(protocol.epochs + 1):
         train = epoch < protocol.epochs
+        pass_started = time.process_time()
         if one_pass and train:
             mean_grads_b = trainer.epoch(
                 rows,
@@ -303,6 +318,7 @@ def run_speed_protocol(
             )
         else:
             mean_grads_b = mean_bias_gradients(net, x, y)
+        training += time.process_time() - pass_started
         layer_speeds = hidden_layer_speeds(mean_grads_b)
         check_finite(net, {"gradient": sum(layer_speeds)}, architecture, seed, epoch, protocol.eta)
         if epoch == 0:
@@ -328,6 +344,7 @@ def run_speed_protocol(
                 " ".join(f"{v:.3g}" for v in layer_speeds),
             )
         if train and not one_pass:
+            pass_started = time.process_time()
             trainer.epoch(
                 rows,
                 y,
@@ -336,4 +353,6 @@ def run_speed_protocol(
                 eta=protocol.eta,
                 lmbda=protocol.lmbda,
             )
-    return SpeedRun(speeds, gradient_at_init)
+            training += time.process_time() - pass_started
+    cpu = {"training": training, "measuring": time.process_time() - started - training}
+    return SpeedRun(speeds, gradient_at_init, cpu)

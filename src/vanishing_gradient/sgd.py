@@ -229,10 +229,15 @@ def _sgd_epoch(
     eta,
     lmbda,
     mean_bias_gradients,
+    outputs,
+    errors,
+    sums,
 ):  # pragma: no cover - compiled; the tests compare it with the per-example reference
     """Plain SGD over the rows ``order`` (the book's update of the module docstring), on
     inputs given by their non-zero entries; on return ``mean_bias_gradients[l]`` holds
     ``(1/m) sum_x delta^{l+1}_x`` of the last mini-batch, at the weights before its update.
+    ``outputs`` and ``errors`` (``(m, n_l)`` per layer) and ``sums`` (shaped as the weights)
+    are work space, kept by the caller between epochs.
 
     The same equations as ``_train_epoch``, arranged to skip work whose result is known:
 
@@ -257,10 +262,6 @@ def _sgd_epoch(
     n = len(starts) - 1
     n_layers = len(weights)
     decay = 1.0 - eta * lmbda / n
-    m_max = min(mini_batch_size, n)
-    outputs = [np.empty((m_max, w.shape[1])) for w in weights]
-    errors = [np.empty((m_max, w.shape[1])) for w in weights]
-    sums = [np.empty(w.shape) if layer > 0 else np.empty((0, 0)) for layer, w in enumerate(weights)]
     first, first_bias = weights[0], biases[0]
     width = first.shape[1]
     s = 1.0
@@ -363,6 +364,7 @@ class Trainer:
         self.net, self.optimiser, self.updates = net, optimiser, 0
         self.velocity_w = tuple(np.zeros_like(w) for w in net.weights)
         self.velocity_b = tuple(np.zeros_like(b) for b in net.biases)
+        self._work_space = None  # _sgd_epoch's, for one mini-batch size
 
     def plain_sgd(self, n: int, eta: float, lmbda: float) -> bool:
         """Whether an epoch over ``n`` rows runs ``_sgd_epoch``: plain SGD whose decay
@@ -394,6 +396,13 @@ class Trainer:
         if self.plain_sgd(len(x), eta, lmbda):
             rows = x if isinstance(x, SparseRows) else SparseRows(x)
             gradients = [np.empty_like(b) for b in self.net.biases]
+            m = min(mini_batch_size, len(x))
+            if self._work_space is None or len(self._work_space[0][0]) != m:
+                self._work_space = (
+                    tuple(np.empty((m, len(b))) for b in self.net.biases),
+                    tuple(np.empty((m, len(b))) for b in self.net.biases),
+                    tuple(np.empty(w.shape if layer else (0, 0)) for layer, w in enumerate(self.net.weights)),
+                )
             _sgd_epoch(
                 rows.starts,
                 rows.columns,
@@ -408,6 +417,7 @@ class Trainer:
                 eta,
                 lmbda,
                 tuple(gradients),
+                *self._work_space,
             )
             return gradients
         x = x.dense if isinstance(x, SparseRows) else x
