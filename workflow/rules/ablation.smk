@@ -16,7 +16,7 @@ rule train_variant_for_accuracy:
         "results/benchmarks/train_variant_for_accuracy/{variant}/seed{seed}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 600 * attempt,
+        mem_mb=lambda wildcards, attempt: 400 * attempt,
         runtime="60m",
     params:
         architecture=config["ablation"]["architecture"],
@@ -40,7 +40,7 @@ rule train_variant_for_speed:
         "results/benchmarks/train_variant_for_speed/{variant}/seed{seed}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 600 * attempt,
+        mem_mb=lambda wildcards, attempt: 400 * attempt,
         runtime="30m",
     params:
         architecture=config["ablation"]["architecture"],

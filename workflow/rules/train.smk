@@ -15,7 +15,7 @@ rule train_for_accuracy:
         "results/benchmarks/train_for_accuracy/{architecture}/seed{seed}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 600 * attempt,
+        mem_mb=lambda wildcards, attempt: 400 * attempt,
         runtime="60m",
     params:
         architecture=lambda wildcards: wildcards.architecture,
@@ -39,7 +39,7 @@ rule train_for_speed:
         "results/benchmarks/train_for_speed/{architecture}/seed{seed}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 600 * attempt,
+        mem_mb=lambda wildcards, attempt: 400 * attempt,
         runtime="30m",
     params:
         architecture=lambda wildcards: wildcards.architecture,
