@@ -8,7 +8,9 @@ plain vectorised step (one ``backprop`` and one numpy update per mini-batch), th
 used by the workflow (``sgd.Trainer``), PyTorch with the same math if it is installed, and a large
 single-thread GEMM whose rate gives the FLOP bound of an epoch. It prints, per
 architecture, the epoch time, its ratio to the reference and to the bound, and the peak
-memory the epoch allocates. Quote the ratios, not the seconds.
+memory the epoch allocates. Quote the ratios, not the seconds. Every time is processor
+time of this one-threaded process: on a quiet machine the same as wall time, and much
+less disturbed by other processes sharing the cores.
 
 An epoch costs, per example, ``2 sum_l n_{l-1} n_l`` flops forward, as many for the
 weight gradients, and ``2 sum_{l>=2} n_{l-1} n_l`` to propagate deltas.
@@ -87,9 +89,7 @@ def gemm_rate(size: int = 2000, repeats: int = 3) -> float:
 
 
 def _seconds(work: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
+    return _processor_seconds(work)[0]
 
 
 def _plain_vectorised_epoch(net, x, y, order) -> None:
