@@ -1,11 +1,12 @@
-"""Rule prepare_mnist: the book's train / validation / test split as one .npz."""
+"""Rule prepare_mnist: the book's train / validation / test split as one file of uint8 arrays."""
 
 import logging
 
 import numpy as np
 
 from vanishing_gradient.job_log import log_to
-from vanishing_gradient.mnist import MNIST_FILES, prepare, save_split
+from vanishing_gradient.mnist import MNIST_FILES, prepare
+from vanishing_gradient.prepared import save_split
 
 log_to(snakemake.log[0])
 split = prepare(

@@ -1,11 +1,11 @@
 """Protocol B for one network x seed: speed of learning per hidden layer and epoch; every
 table led by the run's identity columns."""
 
+from vanishing_gradient.identity import run_identity
 from vanishing_gradient.job_log import log_to
-from vanishing_gradient.mnist import load_split
-from vanishing_gradient.provenance import write_run_record
+from vanishing_gradient.prepared import load_split
 from vanishing_gradient.protocols import Protocol, Variant, run_speed_protocol
-from vanishing_gradient.tables import run_identity, with_identity
+from vanishing_gradient.provenance import write_run_record
 
 log_to(snakemake.log[0])
 run = run_speed_protocol(
@@ -21,8 +21,9 @@ identity = run_identity(
     snakemake.wildcards.seed,
     variant=snakemake.wildcards.get("variant"),
 )
-for kind in ("speed", "gradient_at_init"):
-    with_identity(getattr(run, kind), identity).to_csv(snakemake.output[kind], index=False)
+tables = {"speed": run.speed_rows, "gradient_at_init": run.gradient_at_init_rows}
+for kind, rows in tables.items():
+    rows.led_by(identity).to_csv(snakemake.output[kind])
 write_run_record(
     snakemake.output.provenance, snakemake.rule, snakemake.params.code, snakemake.scriptdir
 )

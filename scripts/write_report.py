@@ -37,7 +37,9 @@ chapter_figures = figures_named(
     snakemake.params.figures, snakemake.input.figures, snakemake.params.captions
 )
 beyond_figures = figures_named(
-    snakemake.params.beyond_figures, snakemake.input.beyond_figures, snakemake.params.beyond_captions
+    snakemake.params.beyond_figures,
+    snakemake.input.beyond_figures,
+    snakemake.params.beyond_captions,
 )
 chapter = render_chapter(
     tables_named(["accuracy_summary", "depth_comparison", "speed_at_init", "speed_ratio"]),

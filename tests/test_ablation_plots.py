@@ -16,7 +16,7 @@ from vanishing_gradient.ablation_plots import (
     variant_speed_figure,
 )
 from vanishing_gradient.plots import layer_colour
-from vanishing_gradient.tables import variant_columns
+from vanishing_gradient.identity import variant_columns
 
 SEEDS = [1, 2, 3]
 BASELINE = "sigmoid-default-sgd"

@@ -1,4 +1,4 @@
-"""The book's split of MNIST, the .npz it is stored in, and (with MNIST_DIR) the real data."""
+"""The book's split of MNIST, the file it is stored in, and (with MNIST_DIR) the real data."""
 
 import os
 import re
@@ -9,15 +9,9 @@ import numpy as np
 import pytest
 from idx_fixtures import mnist_like, run_script, write_mnist_like
 
-from vanishing_gradient.mnist import (
-    MNIST_FILES,
-    SPLIT_KEYS,
-    fetch_verified,
-    load_split,
-    prepare,
-    save_split,
-    split_mnist,
-)
+from vanishing_gradient.mnist import MNIST_FILES, fetch_verified, prepare, split_mnist
+from vanishing_gradient.network import as_inputs
+from vanishing_gradient.prepared import SPLIT_KEYS, BadSplitFile, load_split, save_split
 
 SCRIPT = Path(__file__).parents[1] / "scripts" / "prepare_mnist.py"
 TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS = MNIST_FILES
@@ -38,22 +32,26 @@ def split(arrays, validation_size=4):
 def test_split_sizes_order_and_keys(arrays):
     parts = split(arrays, validation_size=4)
     assert tuple(parts) == SPLIT_KEYS
-    rows = arrays[TRAIN_IMAGES].reshape(12, 784) / 256
+    rows = arrays[TRAIN_IMAGES].reshape(12, 784)
     np.testing.assert_array_equal(parts["train_images"], rows[:8])
     np.testing.assert_array_equal(parts["validation_images"], rows[8:])
     np.testing.assert_array_equal(parts["train_labels"], arrays[TRAIN_LABELS][:8])
     np.testing.assert_array_equal(parts["validation_labels"], arrays[TRAIN_LABELS][8:])
-    np.testing.assert_array_equal(parts["test_images"], arrays[TEST_IMAGES].reshape(5, 784) / 256)
+    np.testing.assert_array_equal(parts["test_images"], arrays[TEST_IMAGES].reshape(5, 784))
     np.testing.assert_array_equal(parts["test_labels"], arrays[TEST_LABELS])
 
 
-def test_pixels_are_float32_over_256_and_labels_uint8(arrays):
+def test_pixels_are_uint8_and_the_inputs_pixel_over_256(arrays):
     parts = split(arrays)
-    assert parts["train_images"][0, 0] == 0.01171875  # 3 / 256, not 3 / 255
     for part in ("train", "validation", "test"):
-        assert parts[f"{part}_images"].dtype == np.float32
+        assert parts[f"{part}_images"].dtype == np.uint8
         assert parts[f"{part}_labels"].dtype == np.uint8
-    assert parts["train_images"].max() <= 255 / 256
+    inputs = as_inputs(parts["train_images"])
+    assert inputs.dtype == np.float64
+    assert inputs[0, 0] == 0.01171875  # 3 / 256, not 3 / 255
+    # the float32 inputs of the book's loader, widened, are the same numbers
+    book = (parts["train_images"].astype(np.float32) / np.float32(256)).astype(np.float64)
+    np.testing.assert_array_equal(inputs, book)
 
 
 @pytest.mark.parametrize(
@@ -94,26 +92,59 @@ def test_prepare_reads_the_four_files(arrays, tmp_path, gz):
 
 
 def test_save_load_round_trip(arrays, tmp_path):
-    path = tmp_path / "mnist.npz"
+    path = tmp_path / "mnist.split"
     parts = split(arrays)
     save_split(path, parts)
-    assert os.listdir(tmp_path) == ["mnist.npz"]
+    assert os.listdir(tmp_path) == ["mnist.split"]
     back = load_split(path)
     assert set(back) == set(SPLIT_KEYS)
     for key, expected in parts.items():
         assert back[key].dtype == expected.dtype
         np.testing.assert_array_equal(back[key], expected)
+    assert not back["train_images"].flags.writeable, "mapped read-only"
 
 
 def test_load_refuses_a_file_missing_a_key(arrays, tmp_path):
-    path = tmp_path / "mnist.npz"
+    path = tmp_path / "mnist.split"
     parts = split(arrays)
     del parts["validation_labels"]
     save_split(path, parts)
-    with pytest.raises(ValueError, match=re.escape(str(path))) as info:
+    with pytest.raises(BadSplitFile, match=re.escape(str(path))) as info:
         load_split(path)
     assert "validation_labels" in str(info.value)
     assert "Delete it and rerun" in str(info.value)
+
+
+def flip_a_bit(data: bytes, at: int) -> bytes:
+    return data[:at] + bytes([data[at] ^ 1]) + data[at + 1 :]
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda data: data[:-100], "truncated"),
+        (lambda data: data + b"\0" * 64, "its header says"),
+        (lambda data: flip_a_bit(data, len(data) // 2), "fails its CRC-32"),
+        (lambda data: b"PK" + data[2:], "not a prepared split"),
+        (lambda data: data[:16] + b"[" + data[17:], "header is damaged"),
+    ],
+    ids=["truncated", "too long", "a flipped bit", "another format", "damaged header"],
+)
+def test_load_refuses_a_damaged_file(arrays, tmp_path, damage, message):
+    path = tmp_path / "mnist.split"
+    save_split(path, split(arrays))
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(BadSplitFile, match=message) as info:
+        load_split(path)
+    assert str(path) in str(info.value) and "Delete it and rerun" in str(info.value)
+
+
+def test_an_interrupted_save_leaves_nothing(arrays, tmp_path):
+    parts = split(arrays)
+    parts["test_labels"] = object()  # fails when the file is half written
+    with pytest.raises(Exception):
+        save_split(tmp_path / "mnist.split", parts)
+    assert os.listdir(tmp_path) == []
 
 
 def test_prepare_script(arrays, tmp_path):
@@ -122,11 +153,11 @@ def test_prepare_script(arrays, tmp_path):
     snakemake = SimpleNamespace(
         input={name: str(path) for name, path in paths.items()},  # named by file, as the rule
         params=SimpleNamespace(validation_size=4),
-        output=[str(tmp_path / "mnist.npz")],
+        output=[str(tmp_path / "mnist.split")],
         log=[str(log)],
     )
     run_script(SCRIPT, snakemake)
-    back = load_split(tmp_path / "mnist.npz")
+    back = load_split(tmp_path / "mnist.split")
     assert back["validation_images"].shape == (4, 784)
     assert "validation: images (4, 784)" in log.read_text()
 
@@ -173,7 +204,7 @@ def test_real_mnist(tmp_path):
     assert parts["validation_images"].shape == (10000, 784)
     assert parts["test_images"].shape == (10000, 784)
     first = parts["train_images"][0]
-    np.testing.assert_array_equal(first[first > 0][:2], [3 / 256, 18 / 256])
+    np.testing.assert_array_equal(first[first > 0][:2], [3, 18])
     train_labels = np.concatenate([parts["train_labels"], parts["validation_labels"]])
     assert np.bincount(train_labels).tolist() == [
         5923,

@@ -125,3 +125,55 @@ def test_speed_protocol_records_each_neuron_at_initialisation(data):
     layer1 = init[init["layer"] == 1]["grad_bias"].to_numpy()
     first_speed = run.speed.query("epoch == 0 and layer == 1")["grad_norm"].iloc[0]
     assert np.linalg.norm(layer1) == pytest.approx(first_speed)
+
+
+def test_pixels_give_the_numbers_of_their_float_inputs(data):
+    """uint8 pixels k train exactly as the float32 inputs k / 256 of the book's loader."""
+    rng = np.random.default_rng(1)
+    pixels = {k: v for k, v in data.items() if k.endswith("labels")}
+    floats = dict(pixels)
+    for part in ("train", "validation", "test"):
+        pixels[f"{part}_images"] = rng.integers(0, 256, size=data[f"{part}_images"].shape).astype(
+            np.uint8
+        )
+        floats[f"{part}_images"] = pixels[f"{part}_images"].astype(np.float32) / np.float32(256)
+    runs = [
+        run_accuracy_protocol(ARCH, 3, images, A, probe_size=50, train_cost_size=100)
+        for images in (pixels, floats)
+    ]
+    columns = ["val_accuracy", "val_cost", "train_cost"]
+    pd.testing.assert_frame_equal(runs[0].epochs[columns], runs[1].epochs[columns])
+    pd.testing.assert_frame_equal(runs[0].speed, runs[1].speed)
+    pd.testing.assert_frame_equal(runs[0].test, runs[1].test)
+    speed = [run_speed_protocol(ARCH, 5, images, B).speed for images in (pixels, floats)]
+    pd.testing.assert_frame_equal(*speed)
+
+
+@pytest.mark.parametrize("variant", ["sigmoid-default-sgd", "relu-he-sgd", "tanh-default-nesterov"])
+def test_speed_protocol_records_the_speeds_of_its_trajectory(data, variant):
+    """Each epoch's record is mean_bias_gradients at that epoch's weights, and the weights
+    follow the per-example reference's full-batch trajectory (one pass or two)."""
+    chosen = Variant.named(variant, mu=0.9)
+    run = run_speed_protocol(ARCH, 5, data, B, variant=chosen)
+    net = initialise(
+        parse_architecture(ARCH), np.random.default_rng(5), chosen.initialiser, chosen.activation
+    )
+    x = data["train_images"][:100].astype(np.float64)
+    y = one_hot(data["train_labels"][:100])
+    velocities = ([np.zeros_like(w) for w in net.weights], [np.zeros_like(b) for b in net.biases])
+    for epoch in range(B.epochs + 1):
+        expected = [np.linalg.norm(g) for g in mean_bias_gradients(net, x, y)[:-1]]
+        got = run.speed[run.speed["epoch"] == epoch].sort_values("layer")["grad_norm"].to_numpy()
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=0)
+        reference_epoch(
+            net,
+            x,
+            y,
+            np.arange(100),
+            mini_batch_size=100,
+            eta=B.eta,
+            lmbda=B.lmbda,
+            optimiser=chosen.optimiser,
+            velocities=velocities,
+            first_update=epoch,
+        )

@@ -217,7 +217,9 @@ def test_provenance(report):
     assert "| `train_for_accuracy` | `feedc0defeed` | `0123abcd4567` | 20 | by each run |" in (
         provenance
     )
-    assert "| `write_report` | `beefcafebeef` | `89abcdef0123` (uncommitted changes) |" in provenance
+    assert (
+        "| `write_report` | `beefcafebeef` | `89abcdef0123` (uncommitted changes) |" in provenance
+    )
     assert "ba891046e6505d7a" in provenance and "| numpy | 2.4.6 |" in provenance
     assert '"architectures": [' in provenance and "```json" in provenance
 

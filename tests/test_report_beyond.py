@@ -16,7 +16,7 @@ from vanishing_gradient.report.beyond import (
     render_beyond,
 )
 from vanishing_gradient.report.formatting import p_text
-from vanishing_gradient.tables import variant_columns
+from vanishing_gradient.identity import variant_columns
 
 SEEDS = [1, 2, 3]
 BASELINE = "sigmoid-default-sgd"

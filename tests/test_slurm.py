@@ -401,7 +401,7 @@ def test_failing_jobs_fail_the_run_and_say_why(slurm_workflow, tmp_path):
     )
     training = "results/accuracy/784-6-10/seed1.epochs.csv"
     done = snakemake_on_slurm(
-        {"alone": (alone, "results/data/mnist.npz"), "grouped": (grouped, training)},
+        {"alone": (alone, "results/data/mnist.split"), "grouped": (grouped, training)},
         profile,
         "--retries",
         "0",
@@ -428,7 +428,7 @@ def test_profile_as_shipped_says_what_to_fill_in(slurm_cluster, tiny_data, tmp_p
     write_config(tmp_path, tiny_config(*tiny_data))
     shipped = ROOT / "profiles" / "slurm"
     [(returncode, output)] = snakemake_on_slurm(
-        {"shipped": (tmp_path, "results/data/mnist.npz")}, shipped, "--retries", "0"
+        {"shipped": (tmp_path, "results/data/mnist.split")}, shipped, "--retries", "0"
     ).values()
     assert returncode != 0
     assert re.search(

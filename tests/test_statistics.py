@@ -6,7 +6,7 @@ import pytest
 from scipy import stats
 
 from vanishing_gradient import statistics
-from vanishing_gradient.tables import variant_columns
+from vanishing_gradient.identity import variant_columns
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ inactive ReLU units (``a = 0``).
 """
 
 import numpy as np
-from scipy.special import expit
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 SATURATION = 0.05
@@ -27,10 +26,17 @@ def check_activation(name: str) -> str:
     return name
 
 
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """``sigmoid(z) = 1 / (1 + exp(-z))``; for ``z`` below about -709, ``exp(-z)`` overflows
+    to infinity and the value is 0, as it should be, without a warning."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
+
+
 def activate(name: str, z: np.ndarray) -> np.ndarray:
     """``phi(z)`` of the activation ``name``."""
     if name == "sigmoid":
-        return expit(z)
+        return sigmoid(z)
     if name == "tanh":
         return np.tanh(z)
     return np.maximum(z, 0.0)

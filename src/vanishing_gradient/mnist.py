@@ -3,18 +3,18 @@
 The book's split of MNIST (``mnist_loader.py``): of the 60,000 training images the first
 ``N - validation_size`` are the training set and the last ``validation_size`` (10,000)
 the validation set; the 10,000 t10k images are the test set. An image is a row of 784
-float32 values ``pixel / 256`` (the book's loader divides by 256, not 255).
+uint8 pixel values ``k``; the network's inputs are ``k / 256`` (the book's loader divides by
+256, not 255), formed where they are used (``network.as_inputs``): every such value is
+exact in float32 and float64 alike, so storing ``k`` loses nothing.
 """
 
 import gzip
 import hashlib
 import os
 import shutil
-import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from http.client import HTTPException
 from pathlib import Path
@@ -22,20 +22,13 @@ from pathlib import Path
 import numpy as np
 
 from vanishing_gradient.idx import GZIP_ERRORS, GZIP_MAGIC, read_idx
+from vanishing_gradient.prepared import SPLIT_KEYS, temporary_beside
 
 MNIST_FILES = (
     "train-images-idx3-ubyte",
     "train-labels-idx1-ubyte",
     "t10k-images-idx3-ubyte",
     "t10k-labels-idx1-ubyte",
-)
-SPLIT_KEYS = (
-    "train_images",
-    "train_labels",
-    "validation_images",
-    "validation_labels",
-    "test_images",
-    "test_labels",
 )
 IMAGE_SHAPE = (28, 28)
 _CHUNK = 1 << 20
@@ -52,20 +45,6 @@ class MnistUnavailable(RuntimeError):
 
 class _Rejected(Exception):
     """A candidate file whose bytes are not the expected ones."""
-
-
-@contextmanager
-def _temporary_beside(path: Path) -> Iterator[Path]:
-    """A new empty file in ``path``'s directory, removed on exit unless moved away.
-
-    Beside ``path`` so that ``os.replace`` onto it is an atomic rename.
-    """
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(fd)
-    try:
-        yield Path(name)
-    finally:
-        Path(name).unlink(missing_ok=True)
 
 
 def _verify_gzip(path: Path, expected_sha256: str, expected_bytes: int) -> None:
@@ -143,7 +122,7 @@ def fetch_verified(
 
     def accept(source: str, fill: Callable[[Path], None]) -> bool:
         """Fill a temporary file, verify it, move it onto ``destination``; False if rejected."""
-        with _temporary_beside(destination) as tmp:
+        with temporary_beside(destination) as tmp:
             fill(tmp)
             try:
                 _verify_gzip(tmp, expected_sha256, expected_bytes)
@@ -209,8 +188,8 @@ def _checked_pair(
 
 
 def _as_rows(images: np.ndarray) -> np.ndarray:
-    """(n, 28, 28) uint8 -> (n, 784) float32 ``pixel / 256``, exactly as the book's loader."""
-    return images.reshape(len(images), -1).astype(np.float32) / np.float32(256)
+    """(n, 28, 28) uint8 -> (n, 784) uint8, one image per row."""
+    return np.ascontiguousarray(images.reshape(len(images), -1), dtype=np.uint8)
 
 
 def split_mnist(
@@ -223,8 +202,7 @@ def split_mnist(
     """The book's split: training = first ``N - validation_size`` training images,
     validation = the last ``validation_size``, test = all t10k images.
 
-    Images become float32 rows of 784 values ``pixel / 256``; labels stay uint8.
-    Keys are SPLIT_KEYS.
+    Images become uint8 rows of 784 pixel values; labels stay uint8. Keys are SPLIT_KEYS.
     """
     train_name, train_labels_name, test_name, test_labels_name = MNIST_FILES
     _checked_pair(train_images, train_labels, train_name, train_labels_name)
@@ -249,32 +227,3 @@ def split_mnist(
 def prepare(paths: dict[str, Path], validation_size: int) -> dict[str, np.ndarray]:
     """Read the four IDX files (``paths`` keyed by MNIST_FILES names) and split them."""
     return split_mnist(*(read_idx(paths[name]) for name in MNIST_FILES), validation_size)
-
-
-def save_split(path: str | os.PathLike, arrays: dict[str, np.ndarray]) -> None:
-    """Write ``arrays`` to ``path`` with np.savez_compressed, atomically.
-
-    Written to a temporary file beside ``path`` and renamed, so an interrupted job never
-    leaves a half-written .npz that looks finished.
-    """
-    path = Path(path)
-    with _temporary_beside(path) as tmp:
-        # A file object, because np.savez would append ".npz" to a name without it.
-        with open(tmp, "wb") as f:
-            np.savez_compressed(f, **arrays)
-        os.replace(tmp, path)
-
-
-def load_split(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    """All arrays of the .npz at ``path``, in memory.
-
-    Raises ValueError, naming the file, if any of SPLIT_KEYS is missing.
-    """
-    with np.load(path) as data:
-        missing = [key for key in SPLIT_KEYS if key not in data.files]
-        if missing:
-            raise ValueError(
-                f"{path}: missing arrays {missing} (has {sorted(data.files)}); it was not "
-                "written by save_split. Delete it and rerun to prepare it again."
-            )
-        return {key: data[key] for key in data.files}

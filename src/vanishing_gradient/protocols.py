@@ -17,25 +17,26 @@ Randomness comes only from ``numpy.random.default_rng(seed)``: it draws the init
 network, then the permutation of every epoch, so a seed fixes the whole run.
 """
 
+import csv
 import logging
 import time
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from .activations import saturated
+from .identity import variant_columns
 from .initialisers import initialise
 from .network import (
     Network,
+    as_inputs,
     deltas,
     evaluate,
     mean_bias_gradients,
     one_hot,
     parse_architecture,
 )
-from .sgd import Optimiser, Trainer
-from .tables import variant_columns
+from .sgd import Optimiser, SparseRows, Trainer
 
 log = logging.getLogger(__name__)
 
@@ -85,23 +86,64 @@ class Protocol:
     lmbda: float
 
 
+class Table(list):
+    """Rows of a tidy table, each a dict of column -> value (the first row's keys are the
+    columns). Written by ``to_csv`` without pandas, which a training job then never imports;
+    ``frame()`` gives the pandas DataFrame."""
+
+    def to_csv(self, path: str) -> None:
+        """Write the rows to ``path`` as CSV with a header line (values as ``str`` gives them,
+        i.e. floats to their shortest exact representation, as pandas writes them)."""
+        with open(path, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(self[0]) if self else [])
+            writer.writeheader()
+            for row in self:  # numpy floats as Python floats: csv would write their repr
+                writer.writerow(
+                    {k: float(v) if isinstance(v, float) else v for k, v in row.items()}
+                )
+
+    def led_by(self, identity: dict) -> "Table":
+        """The rows led by the columns of ``identity`` (name -> the run's value), then each
+        row's own other columns; a column of the same name takes the identity's value."""
+        return Table({**identity, **row} | identity for row in self)
+
+    def frame(self):
+        """The rows as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(list(self))
+
+
 @dataclass
 class AccuracyRun:
-    """What protocol A records for one run."""
+    """What protocol A records for one run; ``.epochs`` etc. are its tables as DataFrames."""
 
-    epochs: pd.DataFrame  # architecture, seed, epoch, val_accuracy, val_cost, train_cost, seconds
-    speed: pd.DataFrame  # protocol, architecture, seed, epoch, layer, grad_norm
+    epoch_rows: Table  # architecture, seed, epoch, val_accuracy, val_cost, train_cost, seconds
+    speed_rows: Table  # protocol, architecture, seed, epoch, layer, grad_norm
     # architecture, seed, epoch, layer, activation_mean, activation_std, saturated_fraction
-    saturation: pd.DataFrame
-    test: pd.DataFrame  # architecture, seed, test_accuracy (after the last epoch)
+    saturation_rows: Table
+    test_rows: Table  # architecture, seed, test_accuracy (after the last epoch)
+    # processor seconds spent "training", "measuring" after the epochs, and "measuring_once"
+    # (the probe at initialisation and the test)
+    cpu_seconds: dict[str, float]
+
+    epochs = property(lambda self: self.epoch_rows.frame())
+    speed = property(lambda self: self.speed_rows.frame())
+    saturation = property(lambda self: self.saturation_rows.frame())
+    test = property(lambda self: self.test_rows.frame())
 
 
 @dataclass
 class SpeedRun:
-    """What protocol B records for one run."""
+    """What protocol B records for one run; ``.speed`` etc. are its tables as DataFrames."""
 
-    speed: pd.DataFrame  # protocol, architecture, seed, epoch, layer, grad_norm
-    gradient_at_init: pd.DataFrame  # architecture, seed, layer, neuron, grad_bias
+    speed_rows: Table  # protocol, architecture, seed, epoch, layer, grad_norm
+    gradient_at_init_rows: Table  # architecture, seed, layer, neuron, grad_bias
+    # processor time spent "training" (the passes over the data) and "measuring" (the rest)
+    cpu_seconds: dict[str, float]
+
+    speed = property(lambda self: self.speed_rows.frame())
+    gradient_at_init = property(lambda self: self.gradient_at_init_rows.frame())
 
 
 def hidden_layer_speeds(grads_b: list[np.ndarray]) -> list[float]:
@@ -182,11 +224,12 @@ def run_accuracy_protocol(
     net, trainer, rng = start_network(architecture, seed, variant)
     run = variant.run_label(architecture, seed)
     x = data["train_images"][: protocol.training_size]
+    rows = SparseRows(x)  # once for all epochs
     labels = data["train_labels"][: protocol.training_size]
     y = one_hot(labels)
     x_val, labels_val = data["validation_images"], data["validation_labels"]
     x_cost, labels_cost = x[:train_cost_size], labels[:train_cost_size]
-    x_probe, y_probe = x[:probe_size], y[:probe_size]
+    x_probe, y_probe = as_inputs(x[:probe_size]), y[:probe_size]
 
     def probe(epoch: int) -> None:
         activations, layer_deltas = deltas(net, x_probe, y_probe)
@@ -195,19 +238,24 @@ def run_accuracy_protocol(
         hidden = activations[1:-1]
         saturation.extend(saturation_rows(net.activation, hidden, architecture, seed, epoch))
 
-    epoch_rows, speeds, saturation = [], [], []
+    epoch_rows, speeds, saturation = Table(), Table(), Table()
+    cpu = {"training": 0.0, "measuring": 0.0, "measuring_once": -time.process_time()}
     probe(0)
+    measured = time.process_time()
+    cpu["measuring_once"] += measured
     for epoch in range(1, protocol.epochs + 1):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        cpu["measuring"] += cpu_started - measured
         trainer.epoch(
-            x,
+            rows,
             y,
             rng.permutation(len(x)),
             mini_batch_size=protocol.mini_batch_size,
             eta=protocol.eta,
             lmbda=protocol.lmbda,
         )
-        trained = time.perf_counter()
+        trained, measured = time.perf_counter(), time.process_time()
+        cpu["training"] += measured - cpu_started
         val_accuracy, val_cost = evaluate(net, x_val, labels_val, protocol.lmbda)
         _, train_cost = evaluate(net, x_cost, labels_cost, protocol.lmbda, n=len(x))
         check_finite(
@@ -237,14 +285,13 @@ def run_accuracy_protocol(
             trained - started,
             time.perf_counter() - trained,
         )
+    cpu["measuring"] += time.process_time() - measured
+    measured = time.process_time()
     test, _ = evaluate(net, data["test_images"], data["test_labels"], protocol.lmbda)
     log.info("%s: test accuracy %.2f %%", run, 100 * test)
-    test_table = pd.DataFrame(
-        {"architecture": [architecture], "seed": [seed], "test_accuracy": [test]}
-    )
-    return AccuracyRun(
-        pd.DataFrame(epoch_rows), pd.DataFrame(speeds), pd.DataFrame(saturation), test_table
-    )
+    test_table = Table([{"architecture": architecture, "seed": seed, "test_accuracy": test}])
+    cpu["measuring_once"] += time.process_time() - measured
+    return AccuracyRun(epoch_rows, speeds, saturation, test_table, cpu)
 
 
 def run_speed_protocol(
@@ -262,16 +309,37 @@ def run_speed_protocol(
     """
     net, trainer, rng = start_network(architecture, seed, variant)
     run = variant.run_label(architecture, seed)
-    x = data["train_images"][: protocol.training_size]
+    pixels = data["train_images"][: protocol.training_size]
+    x, rows = as_inputs(pixels), SparseRows(pixels)
     y = one_hot(data["train_labels"][: protocol.training_size])
+    # Full-batch plain SGD forms, for its update, the mean bias gradients of the whole set
+    # at the weights before the update: exactly what epoch e records. One pass then serves
+    # both (momentum's velocity and Nesterov's look-ahead need the record's own pass).
+    one_pass = protocol.mini_batch_size >= len(x) and trainer.plain_sgd(
+        len(x), protocol.eta, protocol.lmbda
+    )
 
-    speeds: list[dict] = []
+    speeds = Table()
+    started, training = time.process_time(), 0.0
     for epoch in range(protocol.epochs + 1):
-        mean_grads_b = mean_bias_gradients(net, x, y)
+        train = epoch < protocol.epochs
+        pass_started = time.process_time()
+        if one_pass and train:
+            mean_grads_b = trainer.epoch(
+                rows,
+                y,
+                np.arange(len(x)),
+                mini_batch_size=len(x),
+                eta=protocol.eta,
+                lmbda=protocol.lmbda,
+            )
+        else:
+            mean_grads_b = mean_bias_gradients(net, x, y)
+        training += time.process_time() - pass_started
         layer_speeds = hidden_layer_speeds(mean_grads_b)
         check_finite(net, {"gradient": sum(layer_speeds)}, run, epoch, protocol.eta)
         if epoch == 0:
-            gradient_at_init = pd.DataFrame(
+            gradient_at_init = Table(
                 {
                     "architecture": architecture,
                     "seed": seed,
@@ -291,13 +359,16 @@ def run_speed_protocol(
                 protocol.epochs,
                 " ".join(f"{v:.3g}" for v in layer_speeds),
             )
-        if epoch < protocol.epochs:
+        if train and not one_pass:
+            pass_started = time.process_time()
             trainer.epoch(
-                x,
+                rows,
                 y,
                 rng.permutation(len(x)),
                 mini_batch_size=protocol.mini_batch_size,
                 eta=protocol.eta,
                 lmbda=protocol.lmbda,
             )
-    return SpeedRun(pd.DataFrame(speeds), gradient_at_init)
+            training += time.process_time() - pass_started
+    cpu = {"training": training, "measuring": time.process_time() - started - training}
+    return SpeedRun(speeds, gradient_at_init, cpu)

@@ -4,7 +4,7 @@
 
 rule train_variant_for_accuracy:
     input:
-        "results/data/mnist.npz",
+        "results/data/mnist.split",
     output:
         epochs="results/ablation/accuracy/{variant}/seed{seed}.epochs.csv",
         speed="results/ablation/accuracy/{variant}/seed{seed}.speed.csv",
@@ -17,7 +17,7 @@ rule train_variant_for_accuracy:
         "results/benchmarks/train_variant_for_accuracy/{variant}/seed{seed}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 600 * attempt,
+        mem_mb=lambda wildcards, attempt: 400 * attempt,
         runtime="60m",
     params:
         code=script_code("train_for_accuracy"),
@@ -32,7 +32,7 @@ rule train_variant_for_accuracy:
 
 rule train_variant_for_speed:
     input:
-        "results/data/mnist.npz",
+        "results/data/mnist.split",
     output:
         speed="results/ablation/speed/{variant}/seed{seed}.speed.csv",
         gradient_at_init="results/ablation/speed/{variant}/seed{seed}.gradient_at_init.csv",
@@ -43,7 +43,7 @@ rule train_variant_for_speed:
         "results/benchmarks/train_variant_for_speed/{variant}/seed{seed}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 600 * attempt,
+        mem_mb=lambda wildcards, attempt: 400 * attempt,
         runtime="30m",
     params:
         code=script_code("train_for_speed"),

@@ -3,7 +3,7 @@
 
 rule train_for_accuracy:
     input:
-        "results/data/mnist.npz",
+        "results/data/mnist.split",
     output:
         epochs="results/accuracy/{architecture}/seed{seed}.epochs.csv",
         speed="results/accuracy/{architecture}/seed{seed}.speed.csv",
@@ -16,7 +16,7 @@ rule train_for_accuracy:
         "results/benchmarks/train_for_accuracy/{architecture}/seed{seed}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 600 * attempt,
+        mem_mb=lambda wildcards, attempt: 400 * attempt,
         runtime="60m",
     params:
         code=script_code("train_for_accuracy"),
@@ -31,7 +31,7 @@ rule train_for_accuracy:
 
 rule train_for_speed:
     input:
-        "results/data/mnist.npz",
+        "results/data/mnist.split",
     output:
         speed="results/speed/{architecture}/seed{seed}.speed.csv",
         gradient_at_init="results/speed/{architecture}/seed{seed}.gradient_at_init.csv",
@@ -42,7 +42,7 @@ rule train_for_speed:
         "results/benchmarks/train_for_speed/{architecture}/seed{seed}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 600 * attempt,
+        mem_mb=lambda wildcards, attempt: 400 * attempt,
         runtime="30m",
     params:
         code=script_code("train_for_speed"),
