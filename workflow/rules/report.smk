@@ -35,8 +35,9 @@ rule write_report:
         figures=list(REPORT_FIGURES),
         beyond_figures=list(BEYOND_FIGURES),
         config=config,
-        captions=report_captions(REPORT_FIGURES),
-        beyond_captions=report_captions(BEYOND_FIGURES),
+        # functions: a caption's {{ ... }} must reach the template, not wildcard expansion
+        captions=lambda wildcards: report_captions(REPORT_FIGURES),
+        beyond_captions=lambda wildcards: report_captions(BEYOND_FIGURES),
         caption_wildcards=[w for _, w in [*REPORT_FIGURES.values(), *BEYOND_FIGURES.values()]],
     script:
         "../../scripts/write_report.py"
