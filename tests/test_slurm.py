@@ -46,8 +46,8 @@ def sinfo(*fields: str) -> list[list[str]]:
 
 
 def answers() -> bool:
-    """A controller answers and a node can take jobs now."""
-    return any(state.rstrip("*~#") in {"idle", "mix"} for (state,) in sinfo("%t"))
+    """A controller answers and a node takes jobs (now, or when its running jobs end)."""
+    return any(state.rstrip("*~#") in {"idle", "mix", "alloc"} for (state,) in sinfo("%t"))
 
 
 @pytest.fixture(scope="session")
