@@ -122,11 +122,8 @@ def code_version_of(project, script: str) -> str:
 
 def test_a_new_module_the_trainer_imports_is_followed(workflow_copy, project):
     module(project, "step_sizes").write_text("def halved(eta):\n    return eta / 2\n")
-    edit(
-        module(project, "sgd"),
-        "from .network import Network\n",
-        "from .network import Network\nfrom .step_sizes import halved  # noqa: F401\n",
-    )
+    sgd = module(project, "sgd")
+    sgd.write_text(sgd.read_text() + "\nfrom .step_sizes import halved  # noqa: E402, F401\n")
     assert TRAINING <= set(planned_jobs(workflow_copy, project))
     before = code_version_of(project, "train_for_speed")
     module(project, "step_sizes").write_text("def halved(eta):\n    return eta / 4\n")

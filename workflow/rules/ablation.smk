@@ -4,7 +4,7 @@
 
 rule train_variant_for_accuracy:
     input:
-        "results/data/mnist.split",
+        split=rules.prepare_mnist.output.split,
     output:
         epochs="results/ablation/accuracy/{variant}/seed{seed}.epochs.csv",
         speed="results/ablation/accuracy/{variant}/seed{seed}.speed.csv",
@@ -32,7 +32,7 @@ rule train_variant_for_accuracy:
 
 rule train_variant_for_speed:
     input:
-        "results/data/mnist.split",
+        split=rules.prepare_mnist.output.split,
     output:
         speed="results/ablation/speed/{variant}/seed{seed}.speed.csv",
         gradient_at_init="results/ablation/speed/{variant}/seed{seed}.gradient_at_init.csv",

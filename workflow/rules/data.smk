@@ -28,7 +28,7 @@ rule prepare_mnist:
     input:
         **{name: ancient(mnist_file(name)) for name in MNIST_FILES},
     output:
-        "results/data/mnist.split",
+        split="results/data/mnist.split",
     log:
         "logs/prepare_mnist/mnist.log",
     resources:

@@ -3,7 +3,7 @@
 
 rule train_for_accuracy:
     input:
-        "results/data/mnist.split",
+        split=rules.prepare_mnist.output.split,
     output:
         epochs="results/accuracy/{architecture}/seed{seed}.epochs.csv",
         speed="results/accuracy/{architecture}/seed{seed}.speed.csv",
@@ -31,7 +31,7 @@ rule train_for_accuracy:
 
 rule train_for_speed:
     input:
-        "results/data/mnist.split",
+        split=rules.prepare_mnist.output.split,
     output:
         speed="results/speed/{architecture}/seed{seed}.speed.csv",
         gradient_at_init="results/speed/{architecture}/seed{seed}.gradient_at_init.csv",
