@@ -83,7 +83,9 @@ class Table(list):
             writer = csv.DictWriter(f, fieldnames=list(self[0]) if self else [])
             writer.writeheader()
             for row in self:  # numpy floats as Python floats: csv would write their repr
-                writer.writerow({k: float(v) if isinstance(v, float) else v for k, v in row.items()})
+                writer.writerow(
+                    {k: float(v) if isinstance(v, float) else v for k, v in row.items()}
+                )
 
     def frame(self):
         """The rows as a pandas DataFrame."""

@@ -401,7 +401,10 @@ class Trainer:
                 self._work_space = (
                     tuple(np.empty((m, len(b))) for b in self.net.biases),
                     tuple(np.empty((m, len(b))) for b in self.net.biases),
-                    tuple(np.empty(w.shape if layer else (0, 0)) for layer, w in enumerate(self.net.weights)),
+                    tuple(
+                        np.empty(w.shape if layer else (0, 0))
+                        for layer, w in enumerate(self.net.weights)
+                    ),
                 )
             _sgd_epoch(
                 rows.starts,
