@@ -195,7 +195,8 @@ def test_rerun_gives_the_same_numbers(workflow_copy):
 def test_diverging_run_fails_clearly_and_leaves_no_table(workflow_copy):
     shutil.rmtree(workflow_copy / "results" / "tables")
     change_config(workflow_copy, lambda c: c["accuracy"].update(eta=1e308))
-    done = snakemake(workflow_copy, check=False)
+    # the chapter's runs only: the ablation's diverge too, and may fail first
+    done = snakemake(workflow_copy, "chapter", check=False)
     assert done.returncode != 0
     failure = re.search(
         r"(784(?:-6)+-10) seed (\d) diverged in epoch 1: .* Lower eta", done.stdout + done.stderr
