@@ -57,6 +57,11 @@ class Network:
         )
 
 
+def hidden_layers(architecture: str) -> int:
+    """Number of hidden layers of ``"784-30-30-10"`` (here 2)."""
+    return architecture.count("-") - 1
+
+
 def parse_architecture(architecture: str) -> tuple[int, ...]:
     """``"784-30-10"`` -> ``(784, 30, 10)``; raises ValueError on anything else."""
     try:

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .report.formatting import seeds_text
-from .statistics import hidden_layers
+from .network import hidden_layers
 
 LAYER_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02")
 BOOK_STYLE = {

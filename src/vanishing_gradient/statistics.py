@@ -13,17 +13,13 @@ import pandas as pd
 from scipy import stats
 
 from . import book
+from .network import hidden_layers
 
 BY_ARCHITECTURE = ("architecture",)
 # An accuracy further than this (a fraction: 0.3 percentage points) from the book's is a
 # difference from the book even when the book's value lies within our seed range.
 ACCURACY_TOLERANCE = 0.003
 BY_VARIANT = ("variant", "activation", "initialiser", "optimiser")
-
-
-def hidden_layers(architecture: str) -> int:
-    """Number of hidden layers of ``"784-30-30-10"`` (here 2)."""
-    return architecture.count("-") - 1
 
 
 def depth_order(table: pd.DataFrame) -> pd.DataFrame:

@@ -7,8 +7,7 @@ from vanishing_gradient.activations import ACTIVATIONS
 from vanishing_gradient.code_version import code_version
 from vanishing_gradient.initialisers import INITIALISERS
 from vanishing_gradient.mnist import MNIST_FILES
-from vanishing_gradient.sgd import OPTIMISERS
-from vanishing_gradient.statistics import hidden_layers
+from vanishing_gradient.network import hidden_layers
 
 SCRIPTS = Path(workflow.basedir) / "scripts"
 BOOK_VARIANT = {"name": "sigmoid-default-sgd"}
@@ -94,6 +93,9 @@ def ablation_variants():
     """Variant names "<activation>-<initialiser>-<optimiser>" in the configured order
     (every combination when ablation.full_product is on)."""
     if config["ablation"]["full_product"]:
+        # imported here: the trainer's module loads numba, which every other parse can skip
+        from vanishing_gradient.sgd import OPTIMISERS
+
         return ["-".join(parts) for parts in product(ACTIVATIONS, INITIALISERS, OPTIMISERS)]
     return [
         f"{v['activation']}-{v['initialiser']}-{v['optimiser']}"
