@@ -222,6 +222,18 @@ DEPTH_COMPARISON_COLUMNS = [
 ]
 
 
+def with_family_verdicts(
+    rows: list[dict], columns: list[str], difference: str, verdict: str
+) -> pd.DataFrame:
+    """The comparisons ``rows`` (one family of tests, each with a ``p_value``) as a table of
+    ``columns``, whose last two are ``p_holm``, the Holm-adjusted p-values across the family,
+    and ``verdict``, each row's ``difference`` classified by ``difference_verdict``."""
+    table = pd.DataFrame(rows, columns=columns[:-2])
+    table["p_holm"] = holm(table["p_value"])
+    table[verdict] = [difference_verdict(p, d) for p, d in zip(table["p_holm"], table[difference])]
+    return table[columns]
+
+
 def depth_comparison(runs: pd.DataFrame) -> pd.DataFrame:
     """Final validation accuracy of each network against the next shallower one:
     ``mean_difference`` = deeper - shallower with its 95 % Welch confidence interval,
@@ -246,12 +258,7 @@ def depth_comparison(runs: pd.DataFrame) -> pd.DataFrame:
                 **test,
             }
         )
-    table = pd.DataFrame(rows, columns=DEPTH_COMPARISON_COLUMNS[:-2])
-    table["p_holm"] = holm(table["p_value"])
-    table["verdict"] = [
-        difference_verdict(p, d) for p, d in zip(table["p_holm"], table["mean_difference"])
-    ]
-    return table[DEPTH_COMPARISON_COLUMNS]
+    return with_family_verdicts(rows, DEPTH_COMPARISON_COLUMNS, "mean_difference", "verdict")
 
 
 def gradient_verdict(ratio: float, baseline_ratio: float) -> str:
@@ -345,12 +352,9 @@ def variant_comparison(
                 **test,
             }
         )
-    table = pd.DataFrame(rows, columns=VARIANT_COMPARISON_COLUMNS[:-2])
-    table["p_holm"] = holm(table["p_value"])
-    table["accuracy_verdict"] = [
-        difference_verdict(p, d) for p, d in zip(table["p_holm"], table["accuracy_difference"])
-    ]
-    return table[VARIANT_COMPARISON_COLUMNS]
+    return with_family_verdicts(
+        rows, VARIANT_COMPARISON_COLUMNS, "accuracy_difference", "accuracy_verdict"
+    )
 
 
 def speed_summary(speed: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
