@@ -5,6 +5,7 @@ import pytest
 
 from vanishing_gradient.network import (
     Network,
+    as_inputs,
     backprop,
     cross_entropy,
     evaluate,
@@ -18,6 +19,7 @@ from vanishing_gradient.network import (
 from vanishing_gradient.initialisers import initialise
 from vanishing_gradient.reference import example_gradients, reference_epoch
 from vanishing_gradient.sgd import BLAS_ROWS, Trainer
+from vanishing_gradient.sparse import SparseRows
 
 
 @pytest.fixture
@@ -159,3 +161,17 @@ def test_evaluate_gives_accuracy_and_the_book_total_cost(batch):
     assert cost_without_l2 == pytest.approx(cross_entropy(output_logits(net, x), y))
     predicted = np.argmax(forward(net, x)[-1], axis=1)
     assert accuracy == pytest.approx(np.mean(predicted == labels))
+
+
+def test_sparse_rows_give_the_dense_product_and_evaluation():
+    """Pixels stored as their non-zero entries form ``x W^1`` and evaluate as the dense rows."""
+    rng = np.random.default_rng(4)
+    pixels = (rng.integers(1, 256, size=(40, 12)) * (rng.random((40, 12)) < 0.3)).astype(np.uint8)
+    pixels[3] = 0  # a row without any non-zero pixel
+    net = initialise((12, 7, 5, 4), rng)
+    labels = rng.integers(0, 4, size=40)
+    rows = SparseRows(pixels)
+    assert np.allclose(rows.product(net.weights[0]), as_inputs(pixels) @ net.weights[0], atol=1e-14)
+    accuracy, cost = evaluate(net, rows, labels, lmbda=2.0)
+    assert accuracy == evaluate(net, pixels, labels, lmbda=2.0)[0]
+    assert cost == pytest.approx(evaluate(net, pixels, labels, lmbda=2.0)[1], rel=1e-13)

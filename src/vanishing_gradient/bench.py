@@ -53,7 +53,8 @@ from .network import PIXEL_SCALE, backprop, one_hot, parse_architecture  # noqa:
 from .prepared import load_split, save_split  # noqa: E402
 from .protocols import Protocol, run_accuracy_protocol, run_speed_protocol  # noqa: E402
 from .reference import reference_epoch  # noqa: E402
-from .sgd import SparseRows, Trainer  # noqa: E402
+from .sgd import Trainer  # noqa: E402
+from .sparse import SparseRows  # noqa: E402
 
 ARCHITECTURES = ("784-30-10", "784-30-30-30-30-10")
 ETA, LMBDA, MINI_BATCH = 0.1, 5.0, 10

@@ -106,21 +106,31 @@ def forward(net: Network, x: np.ndarray) -> list[np.ndarray]:
     return activations
 
 
-def output_logits(net: Network, x: np.ndarray, chunk_rows: int = 1024) -> np.ndarray:
+def output_logits(net: Network, x, chunk_rows: int = 1024) -> np.ndarray:
     """``z^L`` of a batch: the output layer's weighted input, shape ``(m, n_L)``.
 
-    Rows are processed ``chunk_rows`` at a time, so a set of pixels is turned into float64
-    inputs (``as_inputs``) a cache-sized chunk at a time, never whole, in one buffer.
+    ``x`` is rows of inputs (``as_inputs``), or rows that form their own product ``x W^1``
+    with the first layer's weights (``sparse.SparseRows``, over their non-zero inputs only).
+    Dense rows are processed ``chunk_rows`` at a time, so a set of pixels is turned into
+    float64 inputs a cache-sized chunk at a time, never whole, in one buffer.
     """
+    if hasattr(x, "product"):
+        return _logits_from_first_product(net, x.product(net.weights[0]))
     chunks = []
     buffer = np.empty((min(chunk_rows, len(x)), x.shape[1]))
     for start in range(0, len(x), chunk_rows):
         chunk = x[start : start + chunk_rows]
         a = as_inputs(chunk, buffer[: len(chunk)])
-        for w, b in zip(net.weights[:-1], net.biases[:-1]):
-            a = activate(net.activation, a @ w + b)
-        chunks.append(a @ net.weights[-1] + net.biases[-1])
+        chunks.append(_logits_from_first_product(net, a @ net.weights[0]))
     return np.concatenate(chunks)
+
+
+def _logits_from_first_product(net: Network, product: np.ndarray) -> np.ndarray:
+    """``z^L`` from ``x W^1``: ``z^1 = x W^1 + b^1``, then ``z^l = phi(z^{l-1}) W^l + b^l``."""
+    z = product + net.biases[0]
+    for w, b in zip(net.weights[1:], net.biases[1:]):
+        z = activate(net.activation, z) @ w + b
+    return z
 
 
 def cross_entropy(z_out: np.ndarray, y: np.ndarray) -> float:
@@ -131,8 +141,8 @@ def cross_entropy(z_out: np.ndarray, y: np.ndarray) -> float:
 def evaluate(
     net: Network, x: np.ndarray, labels: np.ndarray, lmbda: float, n: int | None = None
 ) -> tuple[float, float]:
-    """``(accuracy, total cost)`` of the rows ``x`` whose digits are ``labels``, from one
-    forward pass.
+    """``(accuracy, total cost)`` of the rows ``x`` (as ``output_logits`` takes them) whose
+    digits are ``labels``, from one forward pass.
 
     Accuracy is the fraction of rows whose largest output is the true digit; the total
     cost is the book's ``total_cost``: the mean cross-entropy over the rows plus the L2

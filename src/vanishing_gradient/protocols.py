@@ -36,7 +36,8 @@ from .network import (
     one_hot,
     parse_architecture,
 )
-from .sgd import Optimiser, SparseRows, Trainer
+from .sgd import Optimiser, Trainer
+from .sparse import SparseRows
 
 log = logging.getLogger(__name__)
 
@@ -227,8 +228,9 @@ def run_accuracy_protocol(
     rows = SparseRows(x)  # once for all epochs
     labels = data["train_labels"][: protocol.training_size]
     y = one_hot(labels)
-    x_val, labels_val = data["validation_images"], data["validation_labels"]
-    x_cost, labels_cost = x[:train_cost_size], labels[:train_cost_size]
+    # evaluated every epoch: as their non-zero pixels, made once
+    x_val, labels_val = SparseRows(data["validation_images"]), data["validation_labels"]
+    x_cost, labels_cost = SparseRows(x[:train_cost_size]), labels[:train_cost_size]
     x_probe, y_probe = as_inputs(x[:probe_size]), y[:probe_size]
 
     def probe(epoch: int) -> None:

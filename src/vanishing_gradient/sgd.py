@@ -32,6 +32,7 @@ import numpy as np
 
 from .activations import CODES
 from .network import PIXEL_SCALE, Network
+from .sparse import SparseRows
 
 OPTIMISERS = ("sgd", "momentum", "nesterov")
 SCHEDULE_STEPS = 250  # Sutskever et al.: mu rises every 250 updates
@@ -178,44 +179,6 @@ def _train_epoch(
             if layer > 0:
                 delta = delta_prev
         step_index += 1
-
-
-@numba.njit(cache=True)
-def _nonzeros(x):  # pragma: no cover - compiled
-    """The non-zero entries of the rows of ``x`` (compressed sparse rows): row ``r``'s are
-    ``values[starts[r]:starts[r + 1]]`` in the columns ``columns[...]``, by increasing column."""
-    n, width = x.shape
-    starts = np.zeros(n + 1, np.int64)
-    for r in range(n):
-        count = 0
-        for p in range(width):
-            if x[r, p] != 0:
-                count += 1
-        starts[r + 1] = starts[r] + count
-    columns = np.empty(starts[n], np.int32)
-    values = np.empty(starts[n], x.dtype)
-    for r in range(n):
-        q = starts[r]
-        for p in range(width):
-            if x[r, p] != 0:
-                columns[q] = p
-                values[q] = x[r, p]
-                q += 1
-    return starts, columns, values
-
-
-class SparseRows:
-    """Rows of inputs kept as their non-zero entries (``_nonzeros``) beside the dense rows;
-    the inputs are ``scale`` times the stored values (``network.as_inputs``: uint8 pixels
-    ``k`` are the inputs ``k / 256``). MNIST's pixels are 81 % zeros."""
-
-    def __init__(self, x: np.ndarray):
-        self.dense = x
-        self.scale = PIXEL_SCALE if x.dtype == np.uint8 else 1.0
-        self.starts, self.columns, self.values = _nonzeros(x)
-
-    def __len__(self) -> int:
-        return len(self.dense)
 
 
 @numba.njit(cache=True)
