@@ -18,7 +18,7 @@ from vanishing_gradient.network import (
 )
 from vanishing_gradient.initialisers import initialise
 from vanishing_gradient.reference import example_gradients, reference_epoch
-from vanishing_gradient.sgd import BLAS_ROWS, Trainer
+from vanishing_gradient.sgd import Trainer
 from vanishing_gradient.sparse import SparseRows
 
 
@@ -130,23 +130,6 @@ def test_sgd_epoch_equals_reference_update(batch):
     for p, q in zip(ours.weights + ours.biases, ref.weights + ref.biases):
         assert np.max(np.abs(p - q)) < 1e-10
     assert not np.allclose(ours.weights[0], net.weights[0]), "the epoch changed nothing"
-
-
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
-def test_sgd_epoch_with_blas_sized_mini_batches_equals_reference(activation):
-    """Mini-batches of at least BLAS_ROWS rows take the products of the later layers to BLAS;
-    the last, smaller mini-batch here takes the loops: both give the reference's update."""
-    rng = np.random.default_rng(3)
-    net = initialise((12, 7, 6, 5, 4), rng, activation=activation)
-    n = BLAS_ROWS + BLAS_ROWS // 2
-    x, y = rng.random((n, 12)), one_hot(rng.integers(0, 4, size=n), classes=4)
-    ours, ref = net.copy(), net.copy()
-    order = rng.permutation(n)
-    Trainer(ours).epoch(x, y, order, mini_batch_size=BLAS_ROWS, eta=0.5, lmbda=3.0)
-    reference_epoch(ref, x, y, order, mini_batch_size=BLAS_ROWS, eta=0.5, lmbda=3.0)
-    for p, q in zip(ours.weights + ours.biases, ref.weights + ref.biases):
-        assert np.max(np.abs(p - q)) < 1e-10
-    assert all(not np.allclose(p, q) for p, q in zip(ours.weights, net.weights))
 
 
 def test_evaluate_gives_accuracy_and_the_book_total_cost(batch):
