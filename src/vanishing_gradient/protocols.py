@@ -232,10 +232,10 @@ def run_accuracy_protocol(
     x_probe, y_probe = as_inputs(x[:probe_size]), y[:probe_size]
 
     def probe(epoch: int) -> None:
-        activations, layer_deltas = deltas(net, x_probe, y_probe)
+        state, layer_deltas = deltas(net, x_probe, y_probe)
         gradients = [d.mean(axis=0) for d in layer_deltas]
         speeds.extend(speed_rows("A", architecture, seed, epoch, hidden_layer_speeds(gradients)))
-        hidden = activations[1:-1]
+        hidden = state.units
         saturation.extend(saturation_rows(net.activation, hidden, architecture, seed, epoch))
 
     epoch_rows, speeds, saturation = Table(), Table(), Table()
