@@ -160,7 +160,7 @@ def test_speed_protocol_records_the_speeds_of_its_trajectory(data, variant):
     )
     x = data["train_images"][:100].astype(np.float64)
     y = one_hot(data["train_labels"][:100])
-    velocities = ([np.zeros_like(w) for w in net.weights], [np.zeros_like(b) for b in net.biases])
+    state = {}
     for epoch in range(B.epochs + 1):
         expected = [np.linalg.norm(g) for g in mean_bias_gradients(net, x, y)[:-1]]
         got = run.speed[run.speed["epoch"] == epoch].sort_values("layer")["grad_norm"].to_numpy()
@@ -174,6 +174,6 @@ def test_speed_protocol_records_the_speeds_of_its_trajectory(data, variant):
             eta=B.eta,
             lmbda=B.lmbda,
             optimiser=chosen.optimiser,
-            velocities=velocities,
+            state=state,
             first_update=epoch,
         )
