@@ -13,13 +13,14 @@ import pandas as pd
 from scipy import stats
 
 from . import book
+from .identity import VARIANT_COLUMNS
 from .network import hidden_layers
 
 BY_ARCHITECTURE = ("architecture",)
 # An accuracy further than this (a fraction: 0.3 percentage points) from the book's is a
 # difference from the book even when the book's value lies within our seed range.
 ACCURACY_TOLERANCE = 0.003
-BY_VARIANT = ("variant", "activation", "initialiser", "optimiser")
+BY_VARIANT = VARIANT_COLUMNS  # an ablation run's key: its variant and the variant's parts
 
 
 def depth_order(table: pd.DataFrame) -> pd.DataFrame:
