@@ -285,6 +285,7 @@ VARIANT_COMPARISON_COLUMNS = [
     "baseline_training_ratio",
     "ratio_fold_change",
     "verdict",
+    "ratio_below_baseline_range",
     "n_seeds",
     "n_baseline",
     "val_accuracy_mean",
@@ -297,7 +298,22 @@ VARIANT_COMPARISON_COLUMNS = [
     "p_value",
     "p_holm",
     "accuracy_verdict",
+    "helps",
 ]
+
+
+def helps(speed_verdict: str, below_baseline_range: bool, accuracy_verdict: str) -> str:
+    """What a variant does better than the baseline: ``"speed and accuracy"``, ``"speed"``,
+    ``"accuracy"`` or ``"neither"``. Speed: the vanishing gradient removed, or reduced with
+    every seed's training ratio below every baseline seed's; accuracy: higher beyond the
+    seed spread (``accuracy_verdict == "higher"``)."""
+    speed = speed_verdict == "removed" or (speed_verdict == "reduced" and below_baseline_range)
+    accuracy = accuracy_verdict == "higher"
+    return {
+        (True, True): "speed and accuracy",
+        (True, False): "speed",
+        (False, True): "accuracy",
+    }.get((speed, accuracy), "neither")
 
 
 def variant_comparison(
@@ -312,7 +328,8 @@ def variant_comparison(
     validation accuracies of the variant's seeds against the baseline's by ``welch``
     (``accuracy_difference`` = variant mean - baseline mean, with its 95 % interval), the
     p-value Holm-adjusted across the variants (``holm``), ``accuracy_verdict`` =
-    ``difference_verdict``.
+    ``difference_verdict``. Then ``ratio_below_baseline_range``: the variant's largest
+    per-seed training ratio is below the baseline's smallest, and ``helps`` (``helps``).
     """
     accuracy = accuracy_by_run.groupby("variant", sort=False)["final_val_accuracy"]
     training = speed_ratio[(speed_ratio["protocol"] == "B") & (speed_ratio["phase"] == "training")]
@@ -325,6 +342,7 @@ def variant_comparison(
             )
     reference = accuracy.get_group(baseline).to_numpy()
     base_ratio = float(training.loc[baseline, "median"])
+    base_min = float(training.loc[baseline, "min"])
     identity = pd.concat([accuracy_by_run, speed_ratio])[list(BY_VARIANT)].drop_duplicates(
         "variant"
     )
@@ -351,11 +369,19 @@ def variant_comparison(
                 "baseline_val_accuracy_mean": reference.mean(),
                 "accuracy_difference": test.pop("difference"),
                 **test,
+                "ratio_below_baseline_range": (
+                    bool(training.loc[name, "max"] < base_min) if name in training.index else False
+                ),
             }
         )
-    return with_family_verdicts(
-        rows, VARIANT_COMPARISON_COLUMNS, "accuracy_difference", "accuracy_verdict"
+    table = with_family_verdicts(
+        rows, VARIANT_COMPARISON_COLUMNS[:-1], "accuracy_difference", "accuracy_verdict"
     )
+    table["helps"] = [
+        helps(*r)
+        for r in table[["verdict", "ratio_below_baseline_range", "accuracy_verdict"]].values
+    ]
+    return table
 
 
 def speed_summary(speed: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
