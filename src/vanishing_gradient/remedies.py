@@ -56,23 +56,23 @@ def _column_sums(a):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def _update(p, g, first, second, kind, mu, eta, t):  # pragma: no cover - compiled
-    """One array's update by ``kind`` (the module docstring): ``first`` is momentum's
-    velocity or Adam's ``m``, ``second`` Adam's ``v``; ``t`` the update count from 1."""
-    p, g = p.reshape(p.size), g.reshape(g.size)
+def _update(p, gradient, factor, first, second, kind, mu, eta, t):  # pragma: no cover
+    """One array's update by ``kind`` (the module docstring) with the gradient ``factor
+    gradient`` (the clipping factor): ``first`` is momentum's velocity or Adam's ``m``,
+    ``second`` Adam's ``v``; ``t`` the update count from 1."""
+    p, gradient = p.reshape(p.size), gradient.reshape(gradient.size)
     first, second = first.reshape(first.size), second.reshape(second.size)
-    if kind == 0:
-        for k in range(p.size):
-            p[k] -= eta * g[k]
-    elif kind < 3:
-        for k in range(p.size):
-            first[k] = mu * first[k] - eta * g[k]
+    correction1, correction2 = 1.0 - ADAM_BETA1**t, 1.0 - ADAM_BETA2**t
+    for k in range(p.size):
+        g = factor * gradient[k]
+        if kind == 0:
+            p[k] -= eta * g
+        elif kind < 3:
+            first[k] = mu * first[k] - eta * g
             p[k] += first[k]
-    else:
-        correction1, correction2 = 1.0 - ADAM_BETA1**t, 1.0 - ADAM_BETA2**t
-        for k in range(p.size):
-            first[k] = ADAM_BETA1 * first[k] + (1.0 - ADAM_BETA1) * g[k]
-            second[k] = ADAM_BETA2 * second[k] + (1.0 - ADAM_BETA2) * g[k] * g[k]
+        else:
+            first[k] = ADAM_BETA1 * first[k] + (1.0 - ADAM_BETA1) * g
+            second[k] = ADAM_BETA2 * second[k] + (1.0 - ADAM_BETA2) * g * g
             p[k] -= (
                 eta * (first[k] / correction1) / (math.sqrt(second[k] / correction2) + ADAM_EPSILON)
             )
@@ -118,7 +118,8 @@ def _remedies_epoch(
     """
     first_w, first_v = first
     second_w, second_v = second
-    n, n_inputs = x.shape
+    n = x.shape[0]
+    decay = lmbda / n  # the L2 term's factor in g_W
     n_layers = len(weights)
     step_index = first_step
     for start in range(0, n, mini_batch_size):
@@ -135,12 +136,8 @@ def _remedies_epoch(
         units = [np.empty((0, 0)) for _ in range(n_layers)]
         normalised = [np.empty((0, 0)) for _ in range(n_layers)]
         inverse_std = [np.empty(0) for _ in range(n_layers)]
-        batch = np.empty((size, n_inputs))
-        for i in range(size):
-            row = order[start + i]
-            for j in range(n_inputs):
-                batch[i, j] = x[row, j] * scale
-        activations[0] = batch
+        rows = order[start : start + size]
+        activations[0] = x[rows] * scale
         for layer in range(n_layers):
             z = np.dot(activations[layer], used_w[layer])
             bias = used_v[layer]
@@ -179,12 +176,7 @@ def _remedies_epoch(
                     h[i, j] = _activate(hidden, z[i, j])
             units[layer] = h
             activations[layer + 1] = h + activations[layer] if skips[layer] else h
-        output = activations[n_layers]
-        delta = np.empty_like(output)
-        for i in range(size):
-            target = y[order[start + i]]
-            for j in range(output.shape[1]):
-                delta[i, j] = output[i, j] - target[j]
+        delta = activations[n_layers] - y[rows]
         grads_w = [np.empty((0, 0)) for _ in range(len(weights))]
         grads_v = [np.zeros(v.shape[0]) for v in vectors]
         upstream = np.empty((0, 0))
@@ -212,7 +204,11 @@ def _remedies_epoch(
                                 * (size * dzh[i, j] - sum_dzh[j] - zh[i, j] * sum_dzh_zh[j])
                             )
                     grads_v[n_layers + layer] = _column_sums(delta * zh) / size
-            grads_w[layer] = np.dot(activations[layer].T, dz) / size + lmbda / n * used_w[layer]
+            gradient, at = np.dot(activations[layer].T, dz), used_w[layer]
+            for i in range(gradient.shape[0]):
+                for j in range(gradient.shape[1]):
+                    gradient[i, j] = gradient[i, j] / size + decay * at[i, j]
+            grads_w[layer] = gradient
             grads_v[layer] = _column_sums(delta) / size
             if layer > 0:
                 below = np.dot(dz, used_w[layer].T)
@@ -231,9 +227,9 @@ def _remedies_epoch(
                 factor = clip / norm
         t = step_index + 1
         for k in range(len(weights)):
-            _update(weights[k], factor * grads_w[k], first_w[k], second_w[k], kind, mu, eta, t)
+            _update(weights[k], grads_w[k], factor, first_w[k], second_w[k], kind, mu, eta, t)
         for k in range(len(vectors)):
-            _update(vectors[k], factor * grads_v[k], first_v[k], second_v[k], kind, mu, eta, t)
+            _update(vectors[k], grads_v[k], factor, first_v[k], second_v[k], kind, mu, eta, t)
         step_index += 1
 
 
