@@ -188,7 +188,7 @@ def test_remedies_say_what_they_did_and_which_fail_to_help(section, tables):
     block = section.split("### The remedies of the last decade")[1].split("![")[0]
     comparison = tables["variant_comparison"].set_index("variant")
     clip = comparison.loc["sigmoid-default-sgd-clip"]
-    assert clip["helps"] == "neither" and not clip["ratio_below_baseline_range"]
+    assert clip["helps"] == "neither" and not clip["imbalance_below_baseline_range"]
     modern = comparison.loc["relu-he-adam-residual-batchnorm"]
     assert modern["helps"] == "speed and accuracy"
     bullets = {line.split(" ")[1]: line for line in block.splitlines() if line.startswith("- ")}

@@ -142,7 +142,7 @@ def test_ablation_tables_carry_their_identity_and_compare_with_the_baseline(fini
         "baseline_training_ratio",
         "ratio_fold_change",
         "verdict",
-        "ratio_below_baseline_range",
+        "imbalance_below_baseline_range",
         "n_seeds",
         "n_baseline",
         "val_accuracy_mean",

@@ -285,7 +285,7 @@ VARIANT_COMPARISON_COLUMNS = [
     "baseline_training_ratio",
     "ratio_fold_change",
     "verdict",
-    "ratio_below_baseline_range",
+    "imbalance_below_baseline_range",
     "n_seeds",
     "n_baseline",
     "val_accuracy_mean",
@@ -302,12 +302,22 @@ VARIANT_COMPARISON_COLUMNS = [
 ]
 
 
+def imbalance_range(low: float, high: float) -> tuple[float, float]:
+    """The smallest and largest imbalance ``max(r, 1/r)`` of seeds whose last/first ratios
+    ``r`` span ``[low, high]``: how far from balanced (1) a seed's layers learn, either way."""
+    largest = max(high, 1 / low)
+    smallest = low if low >= 1 else (1 / high if high <= 1 else 1.0)
+    return smallest, largest
+
+
 def helps(speed_verdict: str, below_baseline_range: bool, accuracy_verdict: str) -> str:
     """What a variant does better than the baseline: ``"speed and accuracy"``, ``"speed"``,
-    ``"accuracy"`` or ``"neither"``. Speed: the vanishing gradient removed, or reduced with
-    every seed's training ratio below every baseline seed's; accuracy: higher beyond the
-    seed spread (``accuracy_verdict == "higher"``)."""
-    speed = speed_verdict == "removed" or (speed_verdict == "reduced" and below_baseline_range)
+    ``"accuracy"`` or ``"neither"``. Speed: the vanishing gradient removed, or reduced or
+    reversed with every seed's imbalance below every baseline seed's
+    (``imbalance_below_baseline_range``); accuracy: higher beyond the seed spread
+    (``accuracy_verdict == "higher"``)."""
+    shifted = speed_verdict in ("reduced", "reversed") and below_baseline_range
+    speed = speed_verdict == "removed" or shifted
     accuracy = accuracy_verdict == "higher"
     return {
         (True, True): "speed and accuracy",
@@ -328,8 +338,9 @@ def variant_comparison(
     validation accuracies of the variant's seeds against the baseline's by ``welch``
     (``accuracy_difference`` = variant mean - baseline mean, with its 95 % interval), the
     p-value Holm-adjusted across the variants (``holm``), ``accuracy_verdict`` =
-    ``difference_verdict``. Then ``ratio_below_baseline_range``: the variant's largest
-    per-seed training ratio is below the baseline's smallest, and ``helps`` (``helps``).
+    ``difference_verdict``. Then ``imbalance_below_baseline_range``: the largest imbalance
+    ``max(r, 1/r)`` of the variant's per-seed training ratios ``r`` is below the baseline's
+    smallest (``imbalance_range``), and ``helps`` (``helps``).
     """
     accuracy = accuracy_by_run.groupby("variant", sort=False)["final_val_accuracy"]
     training = speed_ratio[(speed_ratio["protocol"] == "B") & (speed_ratio["phase"] == "training")]
@@ -342,7 +353,7 @@ def variant_comparison(
             )
     reference = accuracy.get_group(baseline).to_numpy()
     base_ratio = float(training.loc[baseline, "median"])
-    base_min = float(training.loc[baseline, "min"])
+    base_imbalance = imbalance_range(*training.loc[baseline, ["min", "max"]])[0]
     identity = pd.concat([accuracy_by_run, speed_ratio])[list(BY_VARIANT)].drop_duplicates(
         "variant"
     )
@@ -369,8 +380,10 @@ def variant_comparison(
                 "baseline_val_accuracy_mean": reference.mean(),
                 "accuracy_difference": test.pop("difference"),
                 **test,
-                "ratio_below_baseline_range": (
-                    bool(training.loc[name, "max"] < base_min) if name in training.index else False
+                "imbalance_below_baseline_range": (
+                    bool(imbalance_range(*training.loc[name, ["min", "max"]])[1] < base_imbalance)
+                    if name in training.index
+                    else False
                 ),
             }
         )
@@ -379,7 +392,7 @@ def variant_comparison(
     )
     table["helps"] = [
         helps(*r)
-        for r in table[["verdict", "ratio_below_baseline_range", "accuracy_verdict"]].values
+        for r in table[["verdict", "imbalance_below_baseline_range", "accuracy_verdict"]].values
     ]
     return table
 

@@ -289,8 +289,8 @@ def remedies(table: pd.DataFrame, speed_ratio: pd.DataFrame, settings: dict, bas
     bullets = [
         f"- {r['variant']} ({', '.join(remedy_words(r, settings))}): last/first speed over training "
         f"{seed_range(r['variant'])}, "
-        f"{'every seed' if r['ratio_below_baseline_range'] else 'not every seed'} below the baseline's "
-        f"smallest; validation accuracy {pct(r['accuracy_difference'], signed=True)} percentage points "
+        f"{'every' if r['imbalance_below_baseline_range'] else 'not every'} seed's imbalance max(r, 1/r) "
+        f"below the baseline seeds' smallest; validation accuracy {pct(r['accuracy_difference'], signed=True)} percentage points "
         f"({100 * CONFIDENCE:g} % interval {interval(r['ci_low'], r['ci_high'])}, Holm-adjusted p = "
         f"{p_text(r['p_holm'])}, n = {int(r['n_seeds'])} and {int(r['n_baseline'])} seeds): "
         f"{HELPS_TEXT[r['helps']]}."
@@ -307,7 +307,8 @@ def remedies(table: pd.DataFrame, speed_ratio: pd.DataFrame, settings: dict, bas
             "### The remedies of the last decade",
             f"Against the baseline {baseline}, whose ratio over training is {seed_range(baseline)}. "
             "A remedy helps the speed of learning when it removes the vanishing gradient, or reduces "
-            "it with every seed's ratio below every baseline seed's; it helps the accuracy when the "
+            "or reverses it with every seed's imbalance max(r, 1/r) of its ratio r below every "
+            "baseline seed's; it helps the accuracy when the "
             "difference is larger than the seed spread (the Holm-adjusted test above). With Adam "
             "the step of a parameter is about η whatever the size of its gradient, so a layer with "
             "a small gradient does not learn correspondingly slowly: the ratio of gradients, which "
