@@ -191,9 +191,9 @@ def ratio_heatmap_figure(speed_ratio: pd.DataFrame, protocol: str = "B") -> Figu
         ax.set_yticks(range(len(trainings)), trainings)
         ax.set_xlabel("initialiser")
         ax.set_title(
-            "at initialisation (epoch 0)"
+            "at initialisation\n(epoch 0)"
             if phase == "initialisation"
-            else "over training (median over epochs ≥ 1)"
+            else "over training\n(median over epochs ≥ 1)"
         )
     axes[0].set_ylabel("hidden activation · training")
     fig.colorbar(image, ax=list(axes), label=RATIO_COLORBAR_LABEL, shrink=0.9)
