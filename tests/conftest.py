@@ -60,6 +60,14 @@ def tiny_config(mnist_dir: Path, files: dict) -> dict:
             {"activation": "tanh", "initialiser": "glorot", "optimiser": "sgd"},
             {"activation": "relu", "initialiser": "he", "optimiser": "sgd"},
             {"activation": "sigmoid", "initialiser": "default", "optimiser": "nesterov"},
+            {
+                "activation": "relu",
+                "initialiser": "he",
+                "optimiser": "adam",
+                "residual": True,
+                "batch_norm": True,
+                "clip": True,
+            },
         ],
     )
     config["chain"].update(max_depth=4, samples=200)

@@ -31,6 +31,8 @@ VARIANTS = {
     "tanh-glorot-sgd": (1.5, 1.2, 0.970),
     "relu-he-sgd": (0.8, 0.9, 0.972),
     "relu-large-sgd": (0.002, 0.05, 0.60),
+    "sigmoid-default-sgd-residual": (3.0, 2.0, 0.965),
+    "relu-he-adam-residual-batchnorm": (1.1, 0.9, 0.975),
     "sigmoid-default-momentum": (95.0, 20.0, 0.966),
     "sigmoid-sparse-nesterov": (30.0, 5.0, 0.968),
 }
@@ -182,26 +184,44 @@ def test_variant_speed_figure_rejects_a_missing_protocol():
         variant_speed_figure(speed_summary(), BASELINE, protocol="C")
 
 
+TRAININGS = [
+    "sigmoid",
+    "tanh",
+    "relu",
+    "sigmoid · sgd-residual",
+    "relu · adam-residual-batchnorm",
+    "sigmoid · momentum",
+    "sigmoid · nesterov",
+]
+
+
 def test_ratio_heatmap_blank_where_no_variant():
     fig = ratio_heatmap_figure(speed_ratio(), protocol="B")
     panels = [ax for ax in fig.axes if ax.images]
     assert len(panels) == 2
     assert [ax.get_title() for ax in panels][0].startswith("at initialisation")
-    activations = [t.get_text() for t in panels[0].get_yticklabels()]
+    trainings = [t.get_text() for t in panels[0].get_yticklabels()]
     initialisers = [t.get_text() for t in panels[0].get_xticklabels()]
-    assert activations == ["sigmoid", "tanh", "relu"]
+    assert trainings == TRAININGS  # plain SGD first, then the others as they first appear
     assert initialisers == ["default", "large", "glorot", "sparse", "he"]
     for ax, phase in zip(panels, (0, 1)):
         data = ax.images[0].get_array()
-        assert data.shape == (3, 5)
-        # Momentum/Nesterov variants are not in the SGD grid; tanh-large etc. were not run.
-        assert np.ma.is_masked(data[activations.index("tanh"), initialisers.index("large")])
-        assert np.ma.is_masked(data[activations.index("relu"), initialisers.index("default")])
+        assert data.shape == (7, 5)
+        # tanh-large, relu-default, nesterov with the default initialiser were not run
+        assert np.ma.is_masked(data[trainings.index("tanh"), initialisers.index("large")])
+        assert np.ma.is_masked(data[trainings.index("relu"), initialisers.index("default")])
+        nesterov = trainings.index("sigmoid · nesterov")
+        assert np.ma.is_masked(data[nesterov, initialisers.index("default")])
+        assert data[nesterov, initialisers.index("sparse")] == pytest.approx(
+            np.log10(VARIANTS["sigmoid-sparse-nesterov"][phase])
+        )
+        residual = data[trainings.index("sigmoid · sgd-residual"), 0]
+        assert residual == pytest.approx(np.log10(VARIANTS["sigmoid-default-sgd-residual"][phase]))
         baseline = data[0, 0]
         assert baseline == pytest.approx(np.log10(VARIANTS["sigmoid-default-sgd"][phase]))
-    assert data[activations.index("relu"), initialisers.index("large")] < 0  # exploding
+    assert data[trainings.index("relu"), initialisers.index("large")] < 0  # exploding
     texts = [t.get_text() for t in panels[1].texts]
-    assert "80×" in texts and "1.2×" in texts and len(texts) == 8  # one per variant run
+    assert "80×" in texts and "1.2×" in texts and len(texts) == len(VARIANTS)  # one per run
     colorbar = [ax for ax in fig.axes if ax.get_ylabel() == RATIO_COLORBAR_LABEL]
     assert colorbar
     norm = panels[0].images[0].norm
@@ -209,11 +229,12 @@ def test_ratio_heatmap_blank_where_no_variant():
 
 
 def test_ratio_grid_is_nan_where_no_variant():
-    values, activations, initialisers = ratio_grid(speed_ratio(), "B", "training")
-    assert values.shape == (3, 5)
-    assert np.isnan(values[activations.index("tanh"), initialisers.index("he")])
-    assert values[activations.index("tanh"), initialisers.index("glorot")] == 1.2
-    assert np.isnan(values).sum() == 15 - 8  # 8 SGD variants on a 3 x 5 grid
+    values, trainings, initialisers = ratio_grid(speed_ratio(), "B", "training")
+    assert trainings == TRAININGS
+    assert values.shape == (7, 5)
+    assert np.isnan(values[trainings.index("tanh"), initialisers.index("he")])
+    assert values[trainings.index("tanh"), initialisers.index("glorot")] == 1.2
+    assert np.isnan(values).sum() == 35 - len(VARIANTS)  # each variant one cell
 
 
 def test_ratio_label():

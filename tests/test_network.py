@@ -10,14 +10,16 @@ from vanishing_gradient.network import (
     cross_entropy,
     evaluate,
     forward,
+    gradients,
     mean_bias_gradients,
     one_hot,
     output_logits,
     parse_architecture,
     sigmoid_prime,
+    training_cost,
 )
 from vanishing_gradient.initialisers import initialise
-from vanishing_gradient.reference import example_gradients, reference_epoch
+from vanishing_gradient.reference import batch_gradients, example_gradients, reference_epoch
 from vanishing_gradient.sgd import Trainer
 from vanishing_gradient.sparse import SparseRows
 
@@ -146,15 +148,122 @@ def test_evaluate_gives_accuracy_and_the_book_total_cost(batch):
     assert accuracy == pytest.approx(np.mean(predicted == labels))
 
 
-def test_sparse_rows_give_the_dense_product_and_evaluation():
-    """Pixels stored as their non-zero entries form ``x W^1`` and evaluate as the dense rows."""
+@pytest.mark.parametrize(
+    "sizes, residual, batch_norm",
+    [((12, 7, 5, 4), False, False), ((12, 6, 6, 4), True, True), ((12, 4), False, False)],
+)
+def test_sparse_rows_give_the_dense_product_and_evaluation(sizes, residual, batch_norm):
+    """Pixels stored as their non-zero entries form ``x W^1`` and evaluate as the dense rows,
+    with or without the remedies and hidden layers."""
     rng = np.random.default_rng(4)
     pixels = (rng.integers(1, 256, size=(40, 12)) * (rng.random((40, 12)) < 0.3)).astype(np.uint8)
     pixels[3] = 0  # a row without any non-zero pixel
-    net = initialise((12, 7, 5, 4), rng)
+    net = initialise(sizes, rng, "default", "sigmoid", residual, batch_norm)
     labels = rng.integers(0, 4, size=40)
     rows = SparseRows(pixels)
     assert np.allclose(rows.product(net.weights[0]), as_inputs(pixels) @ net.weights[0], atol=1e-14)
     accuracy, cost = evaluate(net, rows, labels, lmbda=2.0)
     assert accuracy == evaluate(net, pixels, labels, lmbda=2.0)[0]
     assert cost == pytest.approx(evaluate(net, pixels, labels, lmbda=2.0)[1], rel=1e-13)
+
+
+def remedy_network(residual: bool, batch_norm: bool, activation: str = "sigmoid"):
+    """A small network with two pairs of equally wide hidden layers, its batch and targets;
+    batch norm's scales and running statistics moved off their starting values, so that
+    every term of the backward pass counts."""
+    rng = np.random.default_rng(5)
+    net = initialise((12, 6, 6, 5, 5, 4), rng, "default", activation, residual, batch_norm)
+    if batch_norm:
+        for arrays in (net.batch_norm.scales, net.batch_norm.running_mean):
+            for a in arrays:
+                a += rng.normal(0.0, 0.3, a.shape)
+        for a in net.batch_norm.running_var:
+            a *= rng.uniform(0.5, 2.0, a.shape)
+    x = rng.random((8, 12))
+    y = one_hot(rng.integers(0, 4, size=8), classes=4)
+    return net, x, y
+
+
+def test_residual_connections_join_equally_wide_hidden_layers_only():
+    net, _, _ = remedy_network(residual=True, batch_norm=False)
+    assert [net.skips(layer) for layer in range(1, 6)] == [False, True, False, True, False]
+    plain, _, _ = remedy_network(residual=False, batch_norm=False)
+    assert not any(plain.skips(layer) for layer in range(1, 6))
+
+
+def test_residual_forward_adds_the_layer_input(batch):
+    net, x, _ = remedy_network(residual=True, batch_norm=False)
+    a = forward(net, x)
+    h2 = 1 / (1 + np.exp(-(a[1] @ net.weights[1] + net.biases[1])))
+    assert np.allclose(a[2], a[1] + h2, atol=1e-14)
+    assert np.allclose(a[3], 1 / (1 + np.exp(-(a[2] @ net.weights[2] + net.biases[2]))))
+
+
+@pytest.mark.parametrize(
+    "residual, batch_norm, activation",
+    [(True, False, "sigmoid"), (False, True, "sigmoid"), (True, True, "tanh")],
+)
+def test_remedy_gradients_pass_finite_difference_check(residual, batch_norm, activation):
+    """Every weight, bias and scale of the network against central differences of the
+    batch's cost in training mode (batch statistics, so through the mean and variance)."""
+    net, x, y = remedy_network(residual, batch_norm, activation)
+    grads = gradients(net, x, y)
+    scales = net.batch_norm.scales if batch_norm else []
+    eps = 1e-6
+    checked = 0
+    for params, grad in (
+        (net.weights, grads.weights),
+        (net.biases, grads.biases),
+        (scales, grads.scales),
+    ):
+        for p, g in zip(params, grad):
+            for index in np.ndindex(p.shape):
+                original = p[index]
+                p[index] = original + eps
+                up = training_cost(net, x, y)
+                p[index] = original - eps
+                down = training_cost(net, x, y)
+                p[index] = original
+                assert g[index] == pytest.approx((up - down) / (2 * eps), rel=1e-5, abs=1e-8)
+                checked += 1
+    assert checked == sum(p.size for p in net.parameters())
+    assert len(grads.scales) == (4 if batch_norm else 0)
+
+
+def test_batch_norm_gradients_equal_the_per_batch_reference():
+    net, x, y = remedy_network(residual=True, batch_norm=True)
+    grads = gradients(net, x, y)
+    reference, statistics = batch_gradients(net, x, y)
+    for ours, ref in zip(grads.weights + grads.biases + grads.scales, reference, strict=True):
+        assert np.max(np.abs(ours - ref)) < 1e-10
+    z1 = x @ net.weights[0]
+    assert np.allclose(statistics[0][0], z1.mean(axis=0)) and np.allclose(
+        statistics[0][1], z1.var(axis=0)
+    )
+
+
+def test_residual_gradients_equal_the_per_example_reference():
+    net, x, y = remedy_network(residual=True, batch_norm=False, activation="relu")
+    grads_w, grads_b = backprop(net, x, y)
+    per_example = [example_gradients(net, xi, yi) for xi, yi in zip(x, y)]
+    for layer in range(len(net.weights)):
+        assert np.max(np.abs(grads_w[layer] - sum(g[0][layer] for g in per_example))) < 1e-10
+        assert np.max(np.abs(grads_b[layer] - sum(g[1][layer] for g in per_example))) < 1e-10
+
+
+def test_batch_norm_evaluates_with_running_statistics():
+    """In evaluation mode a row's output does not depend on the other rows; with the batch's
+    own statistics as running statistics it equals the training-mode output."""
+    net, x, y = remedy_network(residual=False, batch_norm=True)
+    alone = output_logits(net, x[:1])
+    assert np.allclose(output_logits(net, x)[:1], alone, atol=1e-14)
+    assert not np.allclose(forward(net, x, training=True)[-1], forward(net, x)[-1])
+    a = as_inputs(x)
+    for layer in range(4):
+        z = a @ net.weights[layer]
+        net.batch_norm.running_mean[layer][...] = z.mean(axis=0)
+        net.batch_norm.running_var[layer][...] = z.var(axis=0)
+        a = forward(net, x, training=True)[layer + 1]
+    assert np.allclose(forward(net, x, training=True)[-1], forward(net, x)[-1], atol=1e-12)
+    bias_means = mean_bias_gradients(net, x, y)
+    assert np.allclose(bias_means[0], gradients(net, x, y).biases[0] / len(x))

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from vanishing_gradient.identity import variant_columns
 from vanishing_gradient.initialisers import initialise
 from vanishing_gradient.network import mean_bias_gradients, one_hot, parse_architecture
 from vanishing_gradient.protocols import (
@@ -149,18 +150,34 @@ def test_pixels_give_the_numbers_of_their_float_inputs(data):
     pd.testing.assert_frame_equal(*speed)
 
 
-@pytest.mark.parametrize("variant", ["sigmoid-default-sgd", "relu-he-sgd", "tanh-default-nesterov"])
-def test_speed_protocol_records_the_speeds_of_its_trajectory(data, variant):
-    """Each epoch's record is mean_bias_gradients at that epoch's weights, and the weights
-    follow the per-example reference's full-batch trajectory (one pass or two)."""
-    chosen = Variant.named(variant, mu=0.9)
-    run = run_speed_protocol(ARCH, 5, data, B, variant=chosen)
+@pytest.mark.parametrize(
+    "variant, architecture",
+    [
+        (Variant.named("sigmoid-default-sgd"), ARCH),
+        (Variant.named("relu-he-sgd"), ARCH),
+        (Variant.named("tanh-default-nesterov", mu=0.9), ARCH),
+        (Variant.named("sigmoid-default-adam", eta=0.01), ARCH),
+        (Variant.named("sigmoid-default-sgd-residual-batchnorm-clip", clip=0.5), "784-6-6-10"),
+        (Variant.named("relu-he-adam-residual-batchnorm", eta=0.01), "784-6-6-10"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else v.name,
+)
+def test_speed_protocol_records_the_speeds_of_its_trajectory(data, variant, architecture):
+    """Each epoch's record is mean_bias_gradients at that epoch's weights (training mode: the
+    set is one batch), and the weights follow the per-example (per-batch) reference's
+    full-batch trajectory, at the variant's own eta (one pass or two)."""
+    run = run_speed_protocol(architecture, 5, data, B, variant=variant)
     net = initialise(
-        parse_architecture(ARCH), np.random.default_rng(5), chosen.initialiser, chosen.activation
+        parse_architecture(architecture),
+        np.random.default_rng(5),
+        variant.initialiser,
+        variant.activation,
+        variant.residual,
+        variant.batch_norm,
     )
     x = data["train_images"][:100].astype(np.float64)
     y = one_hot(data["train_labels"][:100])
-    velocities = ([np.zeros_like(w) for w in net.weights], [np.zeros_like(b) for b in net.biases])
+    state = {}
     for epoch in range(B.epochs + 1):
         expected = [np.linalg.norm(g) for g in mean_bias_gradients(net, x, y)[:-1]]
         got = run.speed[run.speed["epoch"] == epoch].sort_values("layer")["grad_norm"].to_numpy()
@@ -171,9 +188,58 @@ def test_speed_protocol_records_the_speeds_of_its_trajectory(data, variant):
             y,
             np.arange(100),
             mini_batch_size=100,
-            eta=B.eta,
+            eta=variant.trains_by(B).eta,
             lmbda=B.lmbda,
-            optimiser=chosen.optimiser,
-            velocities=velocities,
+            optimiser=variant.optimiser,
+            state=state,
             first_update=epoch,
         )
+
+
+def test_variant_names_parse_into_their_parts():
+    assert variant_columns("tanh-glorot-sgd") == {
+        "variant": "tanh-glorot-sgd",
+        "activation": "tanh",
+        "initialiser": "glorot",
+        "optimiser": "sgd",
+        "residual": False,
+        "batch_norm": False,
+        "clipping": False,
+    }
+    parts = variant_columns("relu-he-adam-batchnorm-clip")
+    assert (parts["optimiser"], parts["residual"], parts["batch_norm"], parts["clipping"]) == (
+        "adam",
+        False,
+        True,
+        True,
+    )
+    for bad in ["relu-he", "relu-he-sgd-clip-residual", "relu-he-sgd-residual-residual", "a-b-c-d"]:
+        with pytest.raises(ValueError, match=f"variant '{bad}' is not named"):
+            variant_columns(bad)
+    for name in [
+        "sigmoid-default-sgd",
+        "relu-he-adam-residual-batchnorm",
+        "tanh-large-nesterov-clip",
+    ]:
+        clip = 1.0 if name.endswith("clip") else None
+        assert Variant.named(name, clip=clip).name == name
+    with pytest.raises(ValueError, match="needs a clipping threshold"):
+        Variant.named("sigmoid-default-sgd-clip")
+    with pytest.raises(ValueError, match="does not clip"):
+        Variant.named("sigmoid-default-sgd", clip=1.0)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_accuracy_protocol_trains_a_batch_norm_variant(data):
+    """Adam with batch norm and residual connections learns the templates, at its own eta;
+    the saturation rows describe the units phi(u), whose sigmoid outputs lie in (0, 1)."""
+    variant = Variant.named("sigmoid-default-adam-residual-batchnorm", eta=0.01)
+    run = run_accuracy_protocol(
+        "784-6-6-10", 3, data, A, probe_size=50, train_cost_size=100, variant=variant
+    )
+    assert run.epochs["val_accuracy"].iloc[-1] > 0.8
+    assert run.saturation["activation_mean"].between(0, 1).all()
+    assert sorted(set(run.speed["layer"])) == [1, 2]
+    with pytest.raises(TrainingDiverged, match="Lower eta \\(now 1e\\+308\\)"):
+        huge = Variant.named("sigmoid-default-adam", eta=1e308)
+        run_accuracy_protocol(ARCH, 3, data, A, probe_size=50, train_cost_size=100, variant=huge)

@@ -11,11 +11,12 @@ import pytest
 from vanishing_gradient import chain, statistics
 from vanishing_gradient.report.beyond import (
     ACCURACY_VERDICT_TEXT,
+    HELPS_TEXT,
     SATURATION_VERDICT_TEXT,
     VERDICT_HEADINGS,
     render_beyond,
 )
-from vanishing_gradient.report.formatting import p_text
+from vanishing_gradient.report.formatting import interval, p_text, pct
 from vanishing_gradient.identity import variant_columns
 
 SEEDS = [1, 2, 3]
@@ -27,6 +28,8 @@ VARIANTS = {
     "sigmoid-large-sgd": (320.0, [0.900, 0.910, 0.920]),
     "tanh-default-sgd": (3.5, [0.963, 0.965, 0.967]),
     "relu-he-nesterov": (0.2, [0.972, 0.973, 0.977]),
+    "sigmoid-default-sgd-clip": (85.0, [0.960, 0.962, 0.964]),
+    "relu-he-adam-residual-batchnorm": (2.0, [0.975, 0.977, 0.978]),
 }
 FIGURES = {
     name: {"path": f"figures/{name}.png", "caption": f"Caption of {name}."}
@@ -47,6 +50,8 @@ SETTINGS = {
     "speed_epochs": 4,
     "momentum": 0.85,
     "momentum_schedule": False,
+    "adam_eta": 0.002,
+    "clip_threshold": 1.5,
     "baseline": BASELINE,
     "accuracy": {
         "training_size": 50000,
@@ -146,14 +151,21 @@ def _block(text: str, heading: str) -> str:
 def test_table_lists_every_variant_in_order_baseline_marked(section):
     assert section.startswith("## Beyond the chapter")
     table = section.split("### Speed ratio and accuracy per variant")[1].split("\n\n")[1]
-    rows = re.findall(r"^\| ([a-z]+-[a-z]+-[a-z]+)( \(baseline\))? \|", table, re.MULTILINE)
+    rows = re.findall(r"^\| ([a-z]+-[a-z-]+)( \(baseline\))? \|", table, re.MULTILINE)
     assert [name for name, _ in rows] == list(VARIANTS)
     assert [name for name, marked in rows if marked] == [BASELINE]
 
 
 def test_each_variant_under_the_heading_of_its_verdict(section, tables):
     comparison = tables["variant_comparison"]
-    assert comparison["verdict"].tolist() == ["removed", "worse", "reduced", "reversed"]
+    assert comparison["verdict"].tolist() == [
+        "removed",
+        "worse",
+        "reduced",
+        "reversed",
+        "worse",
+        "removed",
+    ]
     for _, r in comparison.iterrows():
         block = _block(section, VERDICT_HEADINGS[r["verdict"]])
         assert re.search(rf"^- {r['variant']}:", block, re.MULTILINE)
@@ -170,6 +182,31 @@ def test_bullets_show_the_tables_p_values_and_verdicts(section, tables):
     large = tables["variant_comparison"].set_index("variant").loc["sigmoid-large-sgd"]
     assert large["accuracy_verdict"] == "lower" and large["ratio_fold_change"] == pytest.approx(4.0)
     assert "- sigmoid-large-sgd: median training ratio 320, 4 times the baseline's" in section
+
+
+def test_remedies_say_what_they_did_and_which_fail_to_help(section, tables):
+    block = section.split("### The remedies of the last decade")[1].split("![")[0]
+    comparison = tables["variant_comparison"].set_index("variant")
+    clip = comparison.loc["sigmoid-default-sgd-clip"]
+    assert clip["helps"] == "neither" and not clip["imbalance_below_baseline_range"]
+    modern = comparison.loc["relu-he-adam-residual-batchnorm"]
+    assert modern["helps"] == "speed and accuracy"
+    bullets = {line.split(" ")[1]: line for line in block.splitlines() if line.startswith("- ")}
+    assert list(bullets) == ["sigmoid-default-sgd-clip", "relu-he-adam-residual-batchnorm"]
+    assert "(gradient-norm clipping at c = 1.5)" in bullets["sigmoid-default-sgd-clip"]
+    assert bullets["sigmoid-default-sgd-clip"].endswith(HELPS_TEXT["neither"] + ".")
+    assert (
+        "(Adam, residual connections, batch normalisation)"
+        in bullets["relu-he-adam-residual-batchnorm"]
+    )
+    for name, bullet in bullets.items():
+        r = comparison.loc[name]
+        assert f"Holm-adjusted p = {p_text(r['p_holm'])}" in bullet
+        assert f"{pct(r['accuracy_difference'], signed=True)} percentage points" in bullet
+        assert f"interval {interval(r['ci_low'], r['ci_high'])}" in bullet
+    assert "Failing to help: sigmoid-default-sgd-clip." in block
+    assert "η = 0.002 in place of the protocols' η" in section
+    assert "- clip: gradient-norm clipping" in section and "c = 1.5" in section
 
 
 def test_saturation_verdict_is_the_tables(section, tables):

@@ -139,6 +139,8 @@ def _variant_rows(accuracies: dict, ratios: dict):
                 "phase": phase,
                 "n_seeds": 3,
                 "median": median * (1000 if protocol == "A" else 1),
+                "min": 0.8 * median * (1000 if protocol == "A" else 1),
+                "max": 1.25 * median * (1000 if protocol == "A" else 1),
             }
             for protocol in ("A", "B")
             for variant, median in ratios.items()
@@ -182,6 +184,31 @@ def test_variant_comparison_against_the_baseline():
     assert np.isnan(table["p_holm"].iloc[3])  # not counted among the tests
     assert table["accuracy_verdict"].tolist()[3] == "not_testable"
     assert table.set_index("variant").loc["sigmoid-large-sgd", "accuracy_verdict"] == "lower"
+    assert table["imbalance_below_baseline_range"].tolist() == [True, False, True, True]
+    # relu-he-nesterov reverses the ratio to 0.2 (seeds 0.16-0.25): imbalance at most 6.25
+    assert table["helps"].tolist() == ["speed and accuracy", "neither", "speed", "speed"]
+
+
+def test_a_remedy_helps_only_beyond_the_seed_ranges():
+    """A ratio just below the baseline's, with overlapping seed ranges, does not help; the
+    variant's parts, remedies included, lead its row."""
+    accuracies = {"sigmoid-default-sgd": [0.960, 0.962, 0.964]}
+    accuracies["sigmoid-default-sgd-clip"] = accuracies["sigmoid-default-sgd"]
+    accuracies["sigmoid-default-sgd-residual"] = [0.960, 0.963, 0.964]
+    ratios = {"sigmoid-default-sgd": 80.0, "sigmoid-default-sgd-clip": 79.0}
+    ratios["sigmoid-default-sgd-residual"] = 20.0
+    table = statistics.variant_comparison(*_variant_rows(accuracies, ratios), "sigmoid-default-sgd")
+    assert table["verdict"].tolist() == ["reduced", "reduced"]
+    assert table["helps"].tolist() == ["neither", "speed"]
+    assert table[["residual", "clipping"]].values.tolist() == [[False, True], [True, False]]
+    assert statistics.helps("worse", False, "higher") == "accuracy"
+    assert statistics.helps("reversed", False, "lower") == "neither"
+
+
+def test_imbalance_range_counts_both_directions():
+    assert statistics.imbalance_range(2.0, 8.0) == (2.0, 8.0)
+    assert statistics.imbalance_range(0.1, 0.5) == (2.0, 10.0)
+    assert statistics.imbalance_range(0.5, 4.0) == (1.0, 4.0)  # a seed may be balanced
 
 
 def test_variant_comparison_names_a_missing_baseline():
@@ -237,13 +264,9 @@ def test_speed_summary_quantiles(speed):
 def test_variant_keys_keep_the_configured_order(speed):
     variants = []
     for name, scale in [("tanh-glorot-sgd", 0.01), ("sigmoid-default-sgd", 1.0)]:
-        activation, initialiser, optimiser = name.split("-")
         variants.append(
             speed.assign(
-                variant=name,
-                activation=activation,
-                initialiser=initialiser,
-                optimiser=optimiser,
+                **variant_columns(name),
                 grad_norm=speed["grad_norm"] * np.where(speed["layer"] == 1, 1.0, scale),
             )
         )

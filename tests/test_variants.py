@@ -5,7 +5,14 @@ import pytest
 
 from vanishing_gradient.activations import activate, saturated, slope
 from vanishing_gradient.initialisers import SPARSE_INPUTS, initialise
-from vanishing_gradient.network import backprop, cross_entropy, one_hot, output_logits
+from vanishing_gradient.network import (
+    as_inputs,
+    backprop,
+    cross_entropy,
+    gradients,
+    one_hot,
+    output_logits,
+)
 from vanishing_gradient.reference import example_gradients, reference_epoch
 from vanishing_gradient.sgd import Optimiser, Trainer, momentum_at
 
@@ -97,7 +104,7 @@ def test_trainer_equals_reference_over_two_epochs(activation, optimiser):
     net, x, y = small_problem(activation)
     ours, ref = net.copy(), net.copy()
     trainer = Trainer(ours, optimiser)
-    velocities = ([np.zeros_like(w) for w in net.weights], [np.zeros_like(b) for b in net.biases])
+    state = {}
     rng = np.random.default_rng(3)
     for epoch in range(2):
         order = rng.permutation(len(x))
@@ -111,7 +118,7 @@ def test_trainer_equals_reference_over_two_epochs(activation, optimiser):
             eta=0.3,
             lmbda=2.0,
             optimiser=optimiser,
-            velocities=velocities,
+            state=state,
             first_update=epoch * len(x),
         )
     for p, q in zip(ours.weights + ours.biases, ref.weights + ref.biases):
@@ -127,3 +134,102 @@ def test_momentum_changes_the_result():
         x, y, np.arange(9), mini_batch_size=3, eta=0.3, lmbda=0.0
     )
     assert not np.allclose(plain.weights[0], heavy.weights[0])
+
+
+def remedy_problem(activation: str, scheme: str, residual: bool, batch_norm: bool):
+    """A small network with equally wide hidden layers (so residual connections join them)."""
+    rng = np.random.default_rng(13)
+    net = initialise((12, 6, 6, 6, 4), rng, scheme, activation, residual, batch_norm)
+    x = rng.integers(0, 256, size=(20, 12)).astype(np.uint8)  # pixels, as MNIST's
+    y = one_hot(rng.integers(0, 4, size=20), classes=4)
+    return net, x, y
+
+
+@pytest.mark.parametrize(
+    "activation, scheme, residual, batch_norm, optimiser",
+    [
+        ("sigmoid", "default", False, False, Optimiser("adam")),
+        ("sigmoid", "default", False, False, Optimiser("sgd", clip=0.05)),
+        ("sigmoid", "default", True, False, Optimiser("sgd")),
+        ("sigmoid", "default", False, True, Optimiser("sgd")),
+        ("relu", "he", True, True, Optimiser("adam", clip=0.5)),
+        ("tanh", "glorot", True, True, Optimiser("nesterov", mu=0.9, clip=0.2)),
+        ("sigmoid", "large", False, True, Optimiser("momentum", mu=0.8, schedule=True)),
+    ],
+)
+def test_remedies_trainer_equals_reference_over_three_epochs(
+    activation, scheme, residual, batch_norm, optimiser
+):
+    """The compiled epoch of the remedies against the per-example (per-batch, with batch
+    norm) reference: parameters, batch norm's running statistics and the optimiser's state
+    carry over from one epoch to the next; mini-batches of 6 leave a last one of 2."""
+    net, x, y = remedy_problem(activation, scheme, residual, batch_norm)
+    ours, ref = net.copy(), net.copy()
+    trainer = Trainer(ours, optimiser)
+    state = {}
+    rng = np.random.default_rng(4)
+    eta = 0.01 if optimiser.kind == "adam" else 0.5
+    for epoch in range(3):
+        order = rng.permutation(len(x))
+        trainer.epoch(x, y, order, mini_batch_size=6, eta=eta, lmbda=2.0)
+        reference_epoch(
+            ref,
+            as_inputs(x),
+            y,
+            order,
+            mini_batch_size=6,
+            eta=eta,
+            lmbda=2.0,
+            optimiser=optimiser,
+            state=state,
+            first_update=epoch * 4,
+        )
+    assert trainer.updates == 12
+    for p, q, start in zip(ours.parameters(), ref.parameters(), net.parameters(), strict=True):
+        assert np.max(np.abs(p - q)) < 1e-10
+        assert not np.array_equal(p, start)
+    if batch_norm:
+        for p, q in zip(
+            ours.batch_norm.running_mean + ours.batch_norm.running_var,
+            ref.batch_norm.running_mean + ref.batch_norm.running_var,
+        ):
+            assert np.max(np.abs(p - q)) < 1e-10
+
+
+def test_clipping_bounds_the_step_and_is_inactive_below_its_threshold():
+    """Full-batch SGD: clipped, the whole step has length eta c; with a threshold above the
+    gradient's norm the trainer gives the unclipped update."""
+    net, x, y = remedy_problem("sigmoid", "default", False, False)
+    start = net.parameters()
+    grads = gradients(net, x, y)
+    norm = np.sqrt(
+        sum(np.sum((g / len(x)) ** 2) for g in grads.biases)
+        + sum(np.sum((g / len(x) + 2.0 / len(x) * w) ** 2) for g, w in zip(grads.weights, start))
+    )
+    steps = {}
+    for clip in (norm / 4, norm * 2, None):
+        trained = net.copy()
+        Trainer(trained, Optimiser("sgd", clip=clip)).epoch(
+            x, y, np.arange(len(x)), mini_batch_size=len(x), eta=0.3, lmbda=2.0
+        )
+        steps[clip] = [p - q for p, q in zip(trained.parameters(), start)]
+    length = np.sqrt(sum(np.sum(d**2) for d in steps[norm / 4]))
+    assert length == pytest.approx(0.3 * norm / 4, rel=1e-12)
+    for p, q in zip(steps[norm * 2], steps[None]):
+        assert np.max(np.abs(p - q)) < 1e-12
+    with pytest.raises(ValueError, match="clipping threshold -1"):
+        Optimiser("sgd", clip=-1.0)
+
+
+def test_first_adam_step_moves_every_parameter_by_eta():
+    """Bias correction: after one update m_hat / sqrt(v_hat) = g / |g|, so every parameter
+    with a non-zero gradient moves by eta (less the eps), against its gradient."""
+    net, x, y = remedy_problem("sigmoid", "default", False, False)
+    trained = net.copy()
+    Trainer(trained, Optimiser("adam")).epoch(
+        x, y, np.arange(len(x)), mini_batch_size=len(x), eta=1e-3, lmbda=0.0
+    )
+    grads = gradients(net, x, y)
+    for p, q, g in zip(trained.parameters(), net.parameters(), grads.weights + grads.biases):
+        moved = g != 0
+        assert np.allclose((p - q)[moved], -1e-3 * np.sign(g[moved]), rtol=1e-4)

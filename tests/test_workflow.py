@@ -114,11 +114,18 @@ def test_output_contract(finished_workflow):
 
 def test_ablation_tables_carry_their_identity_and_compare_with_the_baseline(finished_workflow):
     ablation = finished_workflow / "results" / "ablation"
-    identity = ["protocol", "variant", "activation", "initialiser", "optimiser", "architecture"]
+    remedies = ["residual", "batch_norm", "clipping"]
+    identity = ["protocol", "variant", "activation", "initialiser", "optimiser", *remedies]
     run = pd.read_csv(ablation / "accuracy" / "tanh-glorot-sgd" / "seed2.epochs.csv")
-    assert list(run.columns[:7]) == [*identity, "seed"]
-    assert run[identity[:5]].drop_duplicates().values.tolist() == [
-        ["A", "tanh-glorot-sgd", "tanh", "glorot", "sgd"]
+    assert list(run.columns[:10]) == [*identity, "architecture", "seed"]
+    assert run[identity].drop_duplicates().values.tolist() == [
+        ["A", "tanh-glorot-sgd", "tanh", "glorot", "sgd", False, False, False]
+    ]
+    remedied = pd.read_csv(
+        ablation / "speed" / "relu-he-adam-residual-batchnorm-clip" / "seed1.speed.csv"
+    )
+    assert remedied[identity].drop_duplicates().values.tolist() == [
+        ["B", "relu-he-adam-residual-batchnorm-clip", "relu", "he", "adam", True, True, True]
     ]
     speed = pd.read_csv(ablation / "speed" / "relu-he-sgd" / "seed1.gradient_at_init.csv")
     assert set(speed["protocol"]) == {"B"} and set(speed["variant"]) == {"relu-he-sgd"}
@@ -128,12 +135,14 @@ def test_ablation_tables_carry_their_identity_and_compare_with_the_baseline(fini
         "activation",
         "initialiser",
         "optimiser",
+        *remedies,
         "baseline",
         "n_seeds_speed",
         "training_ratio",
         "baseline_training_ratio",
         "ratio_fold_change",
         "verdict",
+        "imbalance_below_baseline_range",
         "n_seeds",
         "n_baseline",
         "val_accuracy_mean",
@@ -146,12 +155,16 @@ def test_ablation_tables_carry_their_identity_and_compare_with_the_baseline(fini
         "p_value",
         "p_holm",
         "accuracy_verdict",
+        "helps",
     ]
     assert comparison["variant"].tolist() == [
         "tanh-glorot-sgd",
         "relu-he-sgd",
         "sigmoid-default-nesterov",
+        "relu-he-adam-residual-batchnorm-clip",
     ]
+    assert comparison.loc[3, ["residual", "batch_norm", "clipping"]].tolist() == [True] * 3
+    assert not comparison.loc[:2, ["residual", "batch_norm", "clipping"]].any(axis=None)
     assert set(comparison["baseline"]) == {"sigmoid-default-sgd"}
     check = pd.read_csv(ablation / "tables" / "saturation_check.csv")
     assert check["variant"].tolist() == ["sigmoid-default-sgd"]
@@ -213,7 +226,7 @@ def test_figure_setting_reruns_only_figures_and_report(workflow_copy):
 def test_ablation_settings_never_rerun_the_chapter(workflow_copy):
     change_config(workflow_copy, lambda c: c["ablation"].update(momentum=0.5, accuracy_epochs=3))
     jobs = planned_jobs(workflow_copy)
-    assert jobs["train_variant_for_accuracy"] == 4 * 2  # every variant x seed: epochs changed
+    assert jobs["train_variant_for_accuracy"] == 5 * 2  # every variant x seed: epochs changed
     assert jobs["train_variant_for_speed"] == 1 * 2  # only the momentum variant
     chapter = {
         "train_for_accuracy",
@@ -227,6 +240,13 @@ def test_ablation_settings_never_rerun_the_chapter(workflow_copy):
     }
     assert not chapter & set(jobs)
     assert {"aggregate_ablation", "plot_ablation", "write_report"} <= set(jobs)
+
+
+@pytest.mark.parametrize("setting", [{"adam_eta": 0.002}, {"clip_threshold": 2.0}])
+def test_adam_and_clipping_settings_rerun_only_their_variants(workflow_copy, setting):
+    change_config(workflow_copy, lambda c: c["ablation"].update(setting))
+    jobs = planned_jobs(workflow_copy)
+    assert jobs["train_variant_for_accuracy"] == jobs["train_variant_for_speed"] == 1 * 2
 
 
 def test_new_seed_trains_only_that_seed(workflow_copy):

@@ -1,9 +1,10 @@
 """Figures of the ablation ("Beyond the chapter"): the deep network trained with other
-hidden activations, initialisers and optimisers. One function per figure, each taking
+hidden activations, initialisers, optimisers and remedies. One function per figure, each taking
 tidy tables and returning a matplotlib Figure (the caller saves it; nothing here touches
 pyplot's global state).
 
-A variant is named ``"<activation>-<initialiser>-<optimiser>"``; ``baseline`` is the
+A variant is named ``"<activation>-<initialiser>-<optimiser>"`` followed by its remedies
+(``identity``); ``baseline`` is the
 configured variant the others are compared with (ablation.baseline). Variants keep the
 order in which they first appear in the tables (the configured order). Colours: ``layer_colour(l)``
 is hidden layer ``l`` (1 = first hidden layer), as in ``plots``; ``activation_colour`` is
@@ -118,37 +119,47 @@ def variant_speed_figure(speed_summary: pd.DataFrame, baseline: str, protocol: s
     return fig
 
 
+def training_label(row) -> str:
+    """A heat-map row: the hidden activation, then how the variant is trained and what it
+    adds (its name after the initialiser), unless that is plain SGD: ``"sigmoid"``,
+    ``"sigmoid · nesterov"``, ``"relu · adam-residual-batchnorm"``."""
+    rest = row["variant"].split("-", 2)[2]
+    return row["activation"] if rest == "sgd" else f"{row['activation']} · {rest}"
+
+
 def ratio_grid(speed_ratio: pd.DataFrame, protocol: str = "B", phase: str = "training"):
-    """The median last/first ratio of the ``optimiser == "sgd"`` variants as a matrix:
-    ``(values, activations, initialisers)`` with rows = activations and columns =
-    initialisers in order of first appearance; NaN where no variant was run."""
-    rows = speed_ratio[(speed_ratio["protocol"] == protocol) & (speed_ratio["optimiser"] == "sgd")]
-    activations = _ordered_values(rows["activation"])
+    """The median last/first ratio of every variant as a matrix: ``(values, trainings,
+    initialisers)`` with rows = ``training_label`` (the plain-SGD rows first) and columns =
+    initialisers, each in order of first appearance; NaN where no variant was run."""
+    rows = speed_ratio[speed_ratio["protocol"] == protocol]
+    labels = rows.apply(training_label, axis=1) if len(rows) else pd.Series(dtype=str)
+    plain = labels == rows["activation"]
+    trainings = _ordered_values(pd.concat([labels[plain], labels[~plain]]))
     initialisers = _ordered_values(rows["initialiser"])
-    values = np.full((len(activations), len(initialisers)), np.nan)
-    for _, r in rows[rows["phase"] == phase].iterrows():
-        values[activations.index(r["activation"]), initialisers.index(r["initialiser"])] = r[
-            "median"
-        ]
-    return values, activations, initialisers
+    values = np.full((len(trainings), len(initialisers)), np.nan)
+    for label, (_, r) in zip(labels, rows.iterrows()):
+        if r["phase"] == phase:
+            values[trainings.index(label), initialisers.index(r["initialiser"])] = r["median"]
+    return values, trainings, initialisers
 
 
 def ratio_heatmap_figure(speed_ratio: pd.DataFrame, protocol: str = "B") -> Figure:
-    """Heat map of log10(median over seeds of the last/first hidden-layer speed ratio),
-    activation (rows) x initialiser (columns), plain SGD variants only; left panel at
-    initialisation (epoch 0), right panel over training (per seed the median over epochs
-    >= 1). Diverging colours centred at 0 (balanced): red = vanishing (last layer faster),
-    blue = exploding; grey cells = combination not run. Each cell is annotated with the ratio.
+    """Heat map of log10(median over seeds of the last/first hidden-layer speed ratio):
+    rows = hidden activation and training (``training_label``: plain SGD, then the other
+    optimisers and the remedies), columns = initialiser; left panel at initialisation
+    (epoch 0), right panel over training (per seed the median over epochs >= 1).
+    Diverging colours centred at 0 (balanced): red = vanishing (last layer faster), blue =
+    exploding; grey cells = combination not run. Each cell is annotated with the ratio.
     """
-    rows = speed_ratio[(speed_ratio["protocol"] == protocol) & (speed_ratio["optimiser"] == "sgd")]
+    rows = speed_ratio[speed_ratio["protocol"] == protocol]
     if rows.empty:
         raise ValueError(
-            f"ablation_speed_ratio has no protocol {protocol!r} rows with optimiser 'sgd'; "
-            f"optimisers present: {sorted(set(speed_ratio['optimiser']))}"
+            f"ablation_speed_ratio has no protocol {protocol!r} rows; "
+            f"protocols present: {sorted(set(speed_ratio['protocol']))}"
         )
     phases = ("initialisation", "training")
     grids = [ratio_grid(speed_ratio, protocol, phase) for phase in phases]
-    activations, initialisers = grids[0][1], grids[0][2]
+    trainings, initialisers = grids[0][1], grids[0][2]
     with np.errstate(divide="ignore", invalid="ignore"):
         logs = [np.log10(values) for values, _, _ in grids]
     finite = np.concatenate([g[np.isfinite(g)] for g in logs])
@@ -156,7 +167,7 @@ def ratio_heatmap_figure(speed_ratio: pd.DataFrame, protocol: str = "B") -> Figu
     norm = TwoSlopeNorm(vcenter=0.0, vmin=-limit, vmax=limit)
     cmap = colormaps["RdBu_r"].with_extremes(bad="#d9d9d9")
     fig = Figure(
-        figsize=(2.0 + 2.4 * len(initialisers), 1.8 + 0.9 * len(activations)),
+        figsize=(3.5 + 2.4 * len(initialisers), 1.8 + 0.5 * len(trainings)),
         layout="constrained",
     )
     axes = fig.subplots(1, 2, sharey=True)
@@ -177,17 +188,17 @@ def ratio_heatmap_figure(speed_ratio: pd.DataFrame, protocol: str = "B") -> Figu
                     color="white" if dark else "black",
                 )
         ax.set_xticks(range(len(initialisers)), initialisers)
-        ax.set_yticks(range(len(activations)), activations)
+        ax.set_yticks(range(len(trainings)), trainings)
         ax.set_xlabel("initialiser")
         ax.set_title(
-            "at initialisation (epoch 0)"
+            "at initialisation\n(epoch 0)"
             if phase == "initialisation"
-            else "over training (median over epochs ≥ 1)"
+            else "over training\n(median over epochs ≥ 1)"
         )
-    axes[0].set_ylabel("hidden activation")
+    axes[0].set_ylabel("hidden activation · training")
     fig.colorbar(image, ax=list(axes), label=RATIO_COLORBAR_LABEL, shrink=0.9)
     fig.suptitle(
-        f"Last / first hidden layer speed, protocol {protocol}, SGD: median over "
+        f"Last / first hidden layer speed, protocol {protocol}: median over "
         f"{seeds_text(rows['n_seeds'])} (red: vanishing, blue: exploding, grey: not run)"
     )
     return fig
@@ -255,7 +266,7 @@ def variant_accuracy_figure(
             label.set_fontweight("bold")
     ax.set_xlim(-0.6, len(variants) - 0.4)
     ax.set(
-        xlabel="variant (activation-initialiser-optimiser)",
+        xlabel="variant (activation-initialiser-optimiser-remedies)",
         ylabel="validation accuracy after the last epoch (%)",
         title=f"Accuracy per variant: {seeds_text(summary['n_seeds'])}, "
         f"{int(summary['epochs'].max())} epochs",

@@ -9,6 +9,9 @@ For layer ``l`` with ``n_in`` inputs and ``n_out`` units:
     sparse   each unit has SPARSE_INPUTS non-zero incoming weights ~ N(0, 1) on random
              inputs, the others 0,                           b = 0         (Sutskever et al. 2013)
 
+A network with batch normalisation starts with every scale gamma = 1 (its shifts beta are
+the biases drawn here); residual connections add no parameters.
+
 All weights are drawn layer by layer before any bias, so a seed gives the same network
 on every run (and the book's two schemes the same numbers as before other schemes existed).
 """
@@ -16,7 +19,7 @@ on every run (and the book's two schemes the same numbers as before other scheme
 import numpy as np
 
 from .activations import check_activation
-from .network import Network
+from .network import BatchNorm, Network
 
 INITIALISERS = ("default", "large", "glorot", "he", "sparse")
 SPARSE_INPUTS = 15
@@ -45,9 +48,12 @@ def initialise(
     rng: np.random.Generator,
     scheme: str = "default",
     activation: str = "sigmoid",
+    residual: bool = False,
+    batch_norm: bool = False,
 ) -> Network:
     """A network of layer widths ``sizes`` whose parameters are drawn by ``scheme``,
-    with ``activation`` in its hidden layers."""
+    with ``activation`` in its hidden layers, and residual connections and batch
+    normalisation if asked for (``network.py``)."""
     if scheme not in INITIALISERS:
         raise ValueError(f"unknown initialisation {scheme!r}: use one of {', '.join(INITIALISERS)}")
     layers = list(zip(sizes[:-1], sizes[1:]))
@@ -56,4 +62,5 @@ def initialise(
         biases = [rng.standard_normal(n_out) for _, n_out in layers]
     else:
         biases = [np.zeros(n_out) for _, n_out in layers]
-    return Network(weights, biases, check_activation(activation))
+    norm = BatchNorm.fresh(list(sizes[1:-1])) if batch_norm else None
+    return Network(weights, biases, check_activation(activation), residual, norm)

@@ -13,6 +13,15 @@ Protocol A also records, per hidden layer on the probe set, the mean and spread 
 activations and the fraction of saturated units (Glorot & Bengio's observation).
 Both protocols run the book's network by default, or a ``Variant`` of it.
 
+With batch normalisation the accuracies and costs are measured in evaluation mode
+(running statistics), while the probe's speed of learning and saturation, like protocol
+B's record, are measured in training mode with the probe set as one batch of its 1,000
+images: the gradient they report is then the one training follows (protocol B's full
+batch of 1,000 is its one mini-batch, so its record is exactly the gradient of its
+update), and at initialisation the running statistics do not yet describe the network.
+With residual connections a hidden layer's activations and saturation are those of its
+units, ``phi(u^l)``, not of the sum ``a^l = a^{l-1} + phi(u^l)`` it passes on.
+
 Randomness comes only from ``numpy.random.default_rng(seed)``: it draws the initial
 network, then the permutation of every epoch, so a seed fixes the whole run.
 """
@@ -20,12 +29,12 @@ network, then the permutation of every epoch, so a seed fixes the whole run.
 import csv
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .activations import saturated
-from .identity import variant_columns
+from .identity import variant_columns, variant_name
 from .initialisers import initialise
 from .network import (
     Network,
@@ -49,24 +58,56 @@ class TrainingDiverged(RuntimeError):
 @dataclass(frozen=True)
 class Variant:
     """What the ablation varies: the hidden layers' activation, the initialisation, the
-    optimiser. The default is the book's network trained by the book's SGD."""
+    optimiser (with its clipping threshold, if any), residual connections, batch
+    normalisation, and the learning rate ``eta`` when it is not the protocol's (Adam's).
+    The default is the book's network trained by the book's SGD."""
 
     activation: str = "sigmoid"
     initialiser: str = "default"
     optimiser: Optimiser = Optimiser()
+    residual: bool = False
+    batch_norm: bool = False
+    eta: float | None = None
 
     @classmethod
-    def named(cls, name: str, mu: float = 0.9, schedule: bool = False) -> "Variant":
-        """The variant ``"<activation>-<initialiser>-<optimiser>"``, e.g. ``"tanh-glorot-sgd"``."""
+    def named(
+        cls,
+        name: str,
+        mu: float = 0.9,
+        schedule: bool = False,
+        eta: float | None = None,
+        clip: float | None = None,
+    ) -> "Variant":
+        """The variant named as in ``identity`` (e.g. ``"tanh-glorot-sgd"``,
+        ``"relu-he-adam-residual-batchnorm"``); a name ending in ``clip`` needs the
+        threshold ``clip``, which no other name takes."""
         parts = variant_columns(name)
+        if parts["clipping"] != (clip is not None):
+            raise ValueError(
+                f"variant {name!r} "
+                + ("needs a clipping threshold" if clip is None else f"does not clip, got {clip}")
+            )
+        optimiser = Optimiser(parts["optimiser"], mu, schedule, clip)
         return cls(
-            parts["activation"], parts["initialiser"], Optimiser(parts["optimiser"], mu, schedule)
+            parts["activation"],
+            parts["initialiser"],
+            optimiser,
+            parts["residual"],
+            parts["batch_norm"],
+            eta,
         )
 
     @property
     def name(self) -> str:
-        """``"<activation>-<initialiser>-<optimiser>"``, the inverse of ``named``."""
-        return f"{self.activation}-{self.initialiser}-{self.optimiser.kind}"
+        """The variant's name (``identity.variant_name``), the inverse of ``named``."""
+        return variant_name(
+            self.activation,
+            self.initialiser,
+            self.optimiser.kind,
+            residual=self.residual,
+            batch_norm=self.batch_norm,
+            clipping=self.optimiser.clip is not None,
+        )
 
     def run_label(self, architecture: str, seed: int) -> str:
         """How messages name one run: ``"784-30-10 seed 1"`` for the book's network, with the
@@ -74,6 +115,10 @@ class Variant:
         so a chapter run and an ablation run of the same architecture and seed never read alike."""
         variant = "" if self.name == Variant().name else f" {self.name}"
         return f"{architecture}{variant} seed {seed}"
+
+    def trains_by(self, protocol: "Protocol") -> "Protocol":
+        """``protocol`` with this variant's ``eta`` in place of its own, if it has one."""
+        return protocol if self.eta is None else replace(protocol, eta=self.eta)
 
 
 @dataclass(frozen=True)
@@ -156,7 +201,7 @@ def check_finite(net: Network, values: dict[str, float], run: str, epoch: int, e
     """Raise TrainingDiverged naming the run (``Variant.run_label``) and epoch if a value or
     parameter is NaN or infinite."""
     bad = [name for name, value in values.items() if not np.isfinite(value)]
-    if not all(np.isfinite(w).all() for w in net.weights + net.biases):
+    if not all(np.isfinite(p).all() for p in net.parameters()):
         bad.append("parameters")
     if bad:
         raise TrainingDiverged(
@@ -207,7 +252,14 @@ def start_network(
 ) -> tuple[Network, Trainer, np.random.Generator]:
     """The run's generator, its network drawn from it, and the network's trainer."""
     rng = np.random.default_rng(seed)
-    net = initialise(parse_architecture(architecture), rng, variant.initialiser, variant.activation)
+    net = initialise(
+        parse_architecture(architecture),
+        rng,
+        variant.initialiser,
+        variant.activation,
+        variant.residual,
+        variant.batch_norm,
+    )
     return net, Trainer(net, variant.optimiser), rng
 
 
@@ -222,6 +274,7 @@ def run_accuracy_protocol(
     variant: Variant = Variant(),
 ) -> AccuracyRun:
     """Train one network by protocol A and record every epoch (see the module docstring)."""
+    protocol = variant.trains_by(protocol)
     net, trainer, rng = start_network(architecture, seed, variant)
     run = variant.run_label(architecture, seed)
     x = data["train_images"][: protocol.training_size]
@@ -234,10 +287,10 @@ def run_accuracy_protocol(
     x_probe, y_probe = as_inputs(x[:probe_size]), y[:probe_size]
 
     def probe(epoch: int) -> None:
-        activations, layer_deltas = deltas(net, x_probe, y_probe)
+        state, layer_deltas = deltas(net, x_probe, y_probe)
         gradients = [d.mean(axis=0) for d in layer_deltas]
         speeds.extend(speed_rows("A", architecture, seed, epoch, hidden_layer_speeds(gradients)))
-        hidden = activations[1:-1]
+        hidden = state.units
         saturation.extend(saturation_rows(net.activation, hidden, architecture, seed, epoch))
 
     epoch_rows, speeds, saturation = Table(), Table(), Table()
@@ -309,6 +362,7 @@ def run_speed_protocol(
     epoch of updates, so epoch 0 is the network at initialisation and epoch E the
     trained one.
     """
+    protocol = variant.trains_by(protocol)
     net, trainer, rng = start_network(architecture, seed, variant)
     run = variant.run_label(architecture, seed)
     pixels = data["train_images"][: protocol.training_size]

@@ -9,26 +9,92 @@ and the benchmark times it.
 import numpy as np
 
 from .activations import activate, slope
-from .network import Network, sigmoid
+from .network import BATCH_NORM_EPSILON, RUNNING_MOMENTUM, Network, sigmoid
+from .remedies import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON
 from .sgd import Optimiser, momentum_at
 
 
 def example_gradients(
     net: Network, x: np.ndarray, y: np.ndarray
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """``(dC_x/dW^l, dC_x/db^l)`` of one example ``x`` (shape ``(n_0,)``) with target ``y``."""
-    activations, a = [x], x
+    """``(dC_x/dW^l, dC_x/db^l)`` of one example ``x`` (shape ``(n_0,)``) with target ``y``,
+    through the residual connections if ``net`` has them (not for batch normalisation, whose
+    gradient belongs to a whole batch: ``batch_gradients``)."""
+    activations, units, a = [x], [], x
     for layer, (w, b) in enumerate(zip(net.weights, net.biases)):
         z = w.T @ a + b
-        a = sigmoid(z) if layer == len(net.weights) - 1 else activate(net.activation, z)
+        if layer == len(net.weights) - 1:
+            a = sigmoid(z)
+        else:
+            units.append(activate(net.activation, z))
+            a = a + units[-1] if net.skips(layer + 1) else units[-1]
         activations.append(a)
     delta = activations[-1] - y
     grads_w, grads_b = [], []
+    upstream = None  # dC/da of the layer whose delta was just used
     for layer in reversed(range(len(net.weights))):
         grads_w.insert(0, np.outer(activations[layer], delta))
         grads_b.insert(0, delta)
-        delta = (net.weights[layer] @ delta) * slope(net.activation, activations[layer])
+        if layer == 0:
+            break
+        below = net.weights[layer] @ delta
+        upstream = below + upstream if net.skips(layer + 1) else below
+        delta = upstream * slope(net.activation, units[layer - 1])
     return grads_w, grads_b
+
+
+def batch_gradients(
+    net: Network, xs: np.ndarray, ys: np.ndarray
+) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray]]]:
+    """For a network with batch normalisation: the summed gradients of the batch ``xs``
+    (rows) in training mode, as one list ``[dC/dW^l..., dC/db^l..., dC/dgamma^l...]`` in the
+    order of ``Network.parameters``, and each hidden layer's batch statistics ``(mean,
+    biased variance)``. Written per example and per unit: the statistics are plain sums
+    over the examples, and each example's ``dC/dz`` is
+
+        dz_x = (dzh_x - (1/m) sum_k dzh_k - zh_x (1/m) sum_k dzh_k zh_k) / sqrt(var + eps)
+
+    with ``dzh_x = gamma delta_x``: the chain rule through ``mean`` and ``var``."""
+    norm, m, n_layers = net.batch_norm, len(xs), len(net.weights)
+    a_rows = [list(xs)]
+    units, normalised, statistics = [], [], []
+    for layer in range(n_layers - 1):
+        w, b = net.weights[layer], net.biases[layer]
+        z = [w.T @ a for a in a_rows[-1]]
+        mean = sum(z) / m
+        var = sum((zi - mean) ** 2 for zi in z) / m
+        statistics.append((mean, var))
+        zh = [(zi - mean) / np.sqrt(var + BATCH_NORM_EPSILON) for zi in z]
+        h = [activate(net.activation, norm.scales[layer] * zi + b) for zi in zh]
+        a_rows.append([a + hi for a, hi in zip(a_rows[-1], h)] if net.skips(layer + 1) else h)
+        units.append(h)
+        normalised.append(zh)
+    w, b = net.weights[-1], net.biases[-1]
+    deltas = [sigmoid(w.T @ a + b) - y for a, y in zip(a_rows[-1], ys)]
+    grads_w = [None] * n_layers
+    grads_b = [None] * n_layers
+    grads_scale = [None] * (n_layers - 1)
+    grads_w[-1] = sum(np.outer(a, d) for a, d in zip(a_rows[-1], deltas))
+    grads_b[-1] = sum(deltas)
+    upstream = [w @ d for d in deltas]  # dC/da^{L-1} per example
+    for layer in reversed(range(n_layers - 1)):
+        deltas = [e * slope(net.activation, h) for e, h in zip(upstream, units[layer])]
+        zh, (mean, var) = normalised[layer], statistics[layer]
+        dzh = [norm.scales[layer] * d for d in deltas]
+        mean_dzh = sum(dzh) / m
+        mean_dzh_zh = sum(g * zi for g, zi in zip(dzh, zh)) / m
+        dz = [
+            (g - mean_dzh - zi * mean_dzh_zh) / np.sqrt(var + BATCH_NORM_EPSILON)
+            for g, zi in zip(dzh, zh)
+        ]
+        grads_w[layer] = sum(np.outer(a, d) for a, d in zip(a_rows[layer], dz))
+        grads_b[layer] = sum(deltas)
+        grads_scale[layer] = sum(d * zi for d, zi in zip(deltas, zh))
+        if layer > 0:
+            below = [net.weights[layer] @ d for d in dz]
+            skips = net.skips(layer + 1)
+            upstream = [u + e for u, e in zip(below, upstream)] if skips else below
+    return grads_w + grads_b + grads_scale, statistics
 
 
 def reference_epoch(
@@ -41,49 +107,72 @@ def reference_epoch(
     eta: float,
     lmbda: float,
     optimiser: Optimiser = Optimiser(),
-    velocities: tuple[list[np.ndarray], list[np.ndarray]] | None = None,
+    state: dict | None = None,
     first_update: int = 0,
 ) -> None:
     """One epoch over ``x[order]``, in place: per mini-batch, sum the per-example gradients
-    (at the look-ahead ``W + mu v`` for nesterov) and apply the update of ``sgd.py``.
-    ``velocities`` (weights', biases') are updated in place when given."""
-    n = len(x)
-    if velocities is None:
-        velocities = (
-            [np.zeros_like(w) for w in net.weights],
-            [np.zeros_like(b) for b in net.biases],
-        )
-    velocity_w, velocity_b = velocities
+    (per batch with batch normalisation; at the look-ahead ``p + mu v`` for nesterov) and
+    apply the update of ``sgd.py``, or of ``remedies.py`` for Adam and clipping. ``state``
+    (a dict, empty at the start of a run) keeps the optimiser's arrays between epochs:
+    ``"first"`` (velocity, or Adam's m) and ``"second"`` (Adam's v), one per array of
+    ``Network.parameters``."""
+    n, n_layers = len(x), len(net.weights)
+    parameters = net.parameters()
+    state = {} if state is None else state
+    for key in ("first", "second"):
+        state.setdefault(key, [np.zeros_like(p) for p in parameters])
     for update, start in enumerate(range(0, n, mini_batch_size), start=first_update):
         rows = order[start : start + mini_batch_size]
         m = len(rows)
         mu = (
             momentum_at(update, optimiser.mu, optimiser.schedule)
-            if optimiser.kind != "sgd"
+            if optimiser.kind in ("momentum", "nesterov")
             else 0.0
         )
         at = net
         if optimiser.kind == "nesterov":
-            at = Network(
-                [w + mu * v for w, v in zip(net.weights, velocity_w)],
-                [b + mu * v for b, v in zip(net.biases, velocity_b)],
-                net.activation,
-            )
-        sum_w = [np.zeros_like(w) for w in net.weights]
-        sum_b = [np.zeros_like(b) for b in net.biases]
-        for row in rows:
-            grads_w, grads_b = example_gradients(at, x[row], y[row])
-            sum_w = [s + g for s, g in zip(sum_w, grads_w)]
-            sum_b = [s + g for s, g in zip(sum_b, grads_b)]
-        if optimiser.kind == "sgd":
-            net.weights = [
-                (1 - eta * lmbda / n) * w - (eta / m) * g for w, g in zip(net.weights, sum_w)
-            ]
-            net.biases = [b - (eta / m) * g for b, g in zip(net.biases, sum_b)]
+            at = net.copy()
+            for p, q, v in zip(at.parameters(), parameters, state["first"]):
+                p[...] = q + mu * v
+        if net.batch_norm is None:
+            sums = [np.zeros_like(p) for p in parameters]
+            for row in rows:
+                grads_w, grads_b = example_gradients(at, x[row], y[row])
+                sums = [s + g for s, g in zip(sums, grads_w + grads_b)]
+        else:
+            sums, statistics = batch_gradients(at, x[rows], y[rows])
+            norm = net.batch_norm
+            for layer, (mean, var) in enumerate(statistics):
+                norm.running_mean[layer][...] = (
+                    RUNNING_MOMENTUM * norm.running_mean[layer] + (1 - RUNNING_MOMENTUM) * mean
+                )
+                norm.running_var[layer][...] = (
+                    RUNNING_MOMENTUM * norm.running_var[layer] + (1 - RUNNING_MOMENTUM) * var
+                )
+        if optimiser.kind == "sgd" and optimiser.clip is None:  # the book's update
+            for k, (p, s) in enumerate(zip(parameters, sums)):
+                decay = 1 - eta * lmbda / n if k < n_layers else 1.0
+                p[...] = decay * p - (eta / m) * s
             continue
-        for layer in range(len(net.weights)):
-            gradient_w = sum_w[layer] / m + lmbda / n * at.weights[layer]
-            velocity_w[layer][...] = mu * velocity_w[layer] - eta * gradient_w
-            velocity_b[layer][...] = mu * velocity_b[layer] - eta * sum_b[layer] / m
-            net.weights[layer] = net.weights[layer] + velocity_w[layer]
-            net.biases[layer] = net.biases[layer] + velocity_b[layer]
+        at_parameters = at.parameters()
+        gradient = [
+            s / m + (lmbda / n * q if k < n_layers else 0.0)
+            for k, (s, q) in enumerate(zip(sums, at_parameters))
+        ]
+        if optimiser.clip is not None:
+            norm_g = np.sqrt(sum(np.sum(g**2) for g in gradient))
+            gradient = [g * min(1.0, optimiser.clip / norm_g) for g in gradient]
+        t = update + 1
+        for p, g, first, second in zip(parameters, gradient, state["first"], state["second"]):
+            if optimiser.kind == "sgd":
+                p[...] = p - eta * g
+            elif optimiser.kind == "adam":
+                first[...] = ADAM_BETA1 * first + (1 - ADAM_BETA1) * g
+                second[...] = ADAM_BETA2 * second + (1 - ADAM_BETA2) * g**2
+                corrected = first / (1 - ADAM_BETA1**t)
+                p[...] = p - eta * corrected / (
+                    np.sqrt(second / (1 - ADAM_BETA2**t)) + ADAM_EPSILON
+                )
+            else:
+                first[...] = mu * first - eta * g
+                p[...] = p + first

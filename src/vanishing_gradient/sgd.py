@@ -22,6 +22,10 @@ as one compiled loop (numba), cached on disk after its first use. Two versions:
   fused loops over the mini-batch.
 * ``_sgd_epoch``, for plain SGD (the book's, and every ``sgd`` variant), which does the
   same arithmetic on fewer numbers; see its docstring for what it exploits.
+
+Adam, gradient-norm clipping (``Optimiser.clip``), residual connections and batch
+normalisation run a third epoch loop, ``remedies._remedies_epoch``, whose docstring has
+their equations.
 """
 
 import math
@@ -34,22 +38,31 @@ from .activations import CODES
 from .network import PIXEL_SCALE, Network
 from .sparse import SparseRows
 
-OPTIMISERS = ("sgd", "momentum", "nesterov")
+OPTIMISERS = ("sgd", "momentum", "nesterov", "adam")
 SCHEDULE_STEPS = 250  # Sutskever et al.: mu rises every 250 updates
 
 
 @dataclass(frozen=True)
 class Optimiser:
     """The update rule: ``kind`` in OPTIMISERS, momentum ``mu`` (its maximum when
-    ``schedule``), and whether ``mu`` follows Sutskever et al.'s schedule."""
+    ``schedule``), whether ``mu`` follows Sutskever et al.'s schedule, and the threshold
+    ``clip`` of gradient-norm clipping (None: no clipping; see ``remedies``)."""
 
     kind: str = "sgd"
     mu: float = 0.9
     schedule: bool = False
+    clip: float | None = None
 
     def __post_init__(self):
         if self.kind not in OPTIMISERS:
             raise ValueError(f"unknown optimiser {self.kind!r}: use one of {', '.join(OPTIMISERS)}")
+        if self.clip is not None and not self.clip > 0:
+            raise ValueError(f"gradient-norm clipping threshold {self.clip}: use a number > 0")
+
+    def with_remedies(self, net: Network) -> bool:
+        """Whether training ``net`` needs ``remedies._remedies_epoch``: Adam, clipping, or a
+        network with residual connections or batch normalisation."""
+        return self.kind == "adam" or self.clip is not None or net.residual or bool(net.batch_norm)
 
 
 def momentum_at(step: int, mu_max: float, schedule: bool) -> float:
@@ -312,11 +325,13 @@ class Trainer:
         self.velocity_w = tuple(np.zeros_like(w) for w in net.weights)
         self.velocity_b = tuple(np.zeros_like(b) for b in net.biases)
         self._work_space = None  # _sgd_epoch's, for one mini-batch size
+        self.remedy_state = None  # remedies.RemedyState, made by the first epoch that needs it
 
     def plain_sgd(self, n: int, eta: float, lmbda: float) -> bool:
         """Whether an epoch over ``n`` rows runs ``_sgd_epoch``: plain SGD whose decay
         ``1 - eta lmbda / n`` is positive (the scale ``s`` must stay positive)."""
-        return self.optimiser.kind == "sgd" and eta * lmbda < n
+        plain = self.optimiser.kind == "sgd" and not self.optimiser.with_remedies(self.net)
+        return plain and eta * lmbda < n
 
     def epoch(
         self,
@@ -340,6 +355,12 @@ class Trainer:
         order = np.asarray(order, dtype=np.int64)
         first_step = self.updates
         self.updates += math.ceil(len(x) / mini_batch_size)
+        if self.optimiser.with_remedies(self.net):
+            from .remedies import remedies_epoch
+
+            x = x.dense if isinstance(x, SparseRows) else x
+            remedies_epoch(self, x, y, order, first_step, mini_batch_size, eta, lmbda)
+            return None
         if self.plain_sgd(len(x), eta, lmbda):
             rows = x if isinstance(x, SparseRows) else SparseRows(x)
             gradients = [np.empty_like(b) for b in self.net.biases]

@@ -13,13 +13,14 @@ import pandas as pd
 from scipy import stats
 
 from . import book
+from .identity import VARIANT_COLUMNS
 from .network import hidden_layers
 
 BY_ARCHITECTURE = ("architecture",)
 # An accuracy further than this (a fraction: 0.3 percentage points) from the book's is a
 # difference from the book even when the book's value lies within our seed range.
 ACCURACY_TOLERANCE = 0.003
-BY_VARIANT = ("variant", "activation", "initialiser", "optimiser")
+BY_VARIANT = VARIANT_COLUMNS  # an ablation run's key: its variant and the variant's parts
 
 
 def depth_order(table: pd.DataFrame) -> pd.DataFrame:
@@ -284,6 +285,7 @@ VARIANT_COMPARISON_COLUMNS = [
     "baseline_training_ratio",
     "ratio_fold_change",
     "verdict",
+    "imbalance_below_baseline_range",
     "n_seeds",
     "n_baseline",
     "val_accuracy_mean",
@@ -296,7 +298,32 @@ VARIANT_COMPARISON_COLUMNS = [
     "p_value",
     "p_holm",
     "accuracy_verdict",
+    "helps",
 ]
+
+
+def imbalance_range(low: float, high: float) -> tuple[float, float]:
+    """The smallest and largest imbalance ``max(r, 1/r)`` of seeds whose last/first ratios
+    ``r`` span ``[low, high]``: how far from balanced (1) a seed's layers learn, either way."""
+    largest = max(high, 1 / low)
+    smallest = low if low >= 1 else (1 / high if high <= 1 else 1.0)
+    return smallest, largest
+
+
+def helps(speed_verdict: str, below_baseline_range: bool, accuracy_verdict: str) -> str:
+    """What a variant does better than the baseline: ``"speed and accuracy"``, ``"speed"``,
+    ``"accuracy"`` or ``"neither"``. Speed: the vanishing gradient removed, or reduced or
+    reversed with every seed's imbalance below every baseline seed's
+    (``imbalance_below_baseline_range``); accuracy: higher beyond the seed spread
+    (``accuracy_verdict == "higher"``)."""
+    shifted = speed_verdict in ("reduced", "reversed") and below_baseline_range
+    speed = speed_verdict == "removed" or shifted
+    accuracy = accuracy_verdict == "higher"
+    return {
+        (True, True): "speed and accuracy",
+        (True, False): "speed",
+        (False, True): "accuracy",
+    }.get((speed, accuracy), "neither")
 
 
 def variant_comparison(
@@ -311,7 +338,9 @@ def variant_comparison(
     validation accuracies of the variant's seeds against the baseline's by ``welch``
     (``accuracy_difference`` = variant mean - baseline mean, with its 95 % interval), the
     p-value Holm-adjusted across the variants (``holm``), ``accuracy_verdict`` =
-    ``difference_verdict``.
+    ``difference_verdict``. Then ``imbalance_below_baseline_range``: the largest imbalance
+    ``max(r, 1/r)`` of the variant's per-seed training ratios ``r`` is below the baseline's
+    smallest (``imbalance_range``), and ``helps`` (``helps``).
     """
     accuracy = accuracy_by_run.groupby("variant", sort=False)["final_val_accuracy"]
     training = speed_ratio[(speed_ratio["protocol"] == "B") & (speed_ratio["phase"] == "training")]
@@ -324,6 +353,7 @@ def variant_comparison(
             )
     reference = accuracy.get_group(baseline).to_numpy()
     base_ratio = float(training.loc[baseline, "median"])
+    base_imbalance = imbalance_range(*training.loc[baseline, ["min", "max"]])[0]
     identity = pd.concat([accuracy_by_run, speed_ratio])[list(BY_VARIANT)].drop_duplicates(
         "variant"
     )
@@ -350,11 +380,21 @@ def variant_comparison(
                 "baseline_val_accuracy_mean": reference.mean(),
                 "accuracy_difference": test.pop("difference"),
                 **test,
+                "imbalance_below_baseline_range": (
+                    bool(imbalance_range(*training.loc[name, ["min", "max"]])[1] < base_imbalance)
+                    if name in training.index
+                    else False
+                ),
             }
         )
-    return with_family_verdicts(
-        rows, VARIANT_COMPARISON_COLUMNS, "accuracy_difference", "accuracy_verdict"
+    table = with_family_verdicts(
+        rows, VARIANT_COMPARISON_COLUMNS[:-1], "accuracy_difference", "accuracy_verdict"
     )
+    table["helps"] = [
+        helps(*r)
+        for r in table[["verdict", "imbalance_below_baseline_range", "accuracy_verdict"]].values
+    ]
+    return table
 
 
 def speed_summary(speed: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:

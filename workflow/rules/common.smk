@@ -5,6 +5,7 @@ from pathlib import Path
 
 from vanishing_gradient.activations import ACTIVATIONS
 from vanishing_gradient.code_version import code_version
+from vanishing_gradient.identity import REMEDIES, variant_columns, variant_name
 from vanishing_gradient.initialisers import INITIALISERS
 from vanishing_gradient.mnist import MNIST_FILES
 from vanishing_gradient.network import hidden_layers
@@ -19,7 +20,7 @@ wildcard_constraints:
     name="|".join(MNIST_FILES),
     sha256=r"[0-9a-f]{64}",
     figure=r"[a-z_]+",
-    variant=r"[a-z]+-[a-z]+-[a-z]+",
+    variant=r"[a-z]+-[a-z]+-[a-z]+" + "".join(f"(-{part})?" for part in REMEDIES),
 
 
 def script_code(script):
@@ -90,15 +91,27 @@ def protocol_params(section, epochs=None):
 
 
 def ablation_variants():
-    """Variant names "<activation>-<initialiser>-<optimiser>" in the configured order
-    (every combination when ablation.full_product is on)."""
+    """Variant names (vanishing_gradient.identity) in the configured order (every
+    combination of activation, initialiser, optimiser and remedies when
+    ablation.full_product is on)."""
     if config["ablation"]["full_product"]:
         # imported here: the trainer's module loads numba, which every other parse can skip
         from vanishing_gradient.sgd import OPTIMISERS
 
-        return ["-".join(parts) for parts in product(ACTIVATIONS, INITIALISERS, OPTIMISERS)]
+        switches = product([False, True], repeat=len(REMEDIES))
+        return [
+            variant_name(*parts, **dict(zip(REMEDIES.values(), chosen)))
+            for parts, chosen in product(product(ACTIVATIONS, INITIALISERS, OPTIMISERS), switches)
+        ]
     return [
-        f"{v['activation']}-{v['initialiser']}-{v['optimiser']}"
+        variant_name(
+            v["activation"],
+            v["initialiser"],
+            v["optimiser"],
+            residual=v.get("residual", False),
+            batch_norm=v.get("batch_norm", False),
+            clipping=v.get("clip", False),
+        )
         for v in config["ablation"]["variants"]
     ]
 
@@ -115,15 +128,18 @@ def ablation_baseline():
 
 
 def variant_params(wildcards):
-    """A variant's settings; momentum enters only the variants that use it, so changing it
-    reruns nothing else."""
-    if wildcards.variant.endswith("-sgd"):
-        return {"name": wildcards.variant}
-    return {
-        "name": wildcards.variant,
-        "mu": config["ablation"]["momentum"],
-        "schedule": config["ablation"]["momentum_schedule"],
-    }
+    """A variant's settings; momentum, Adam's eta and the clipping threshold enter only the
+    variants that use them, so changing one reruns nothing else."""
+    parts = variant_columns(wildcards.variant)
+    settings = {"name": wildcards.variant}
+    if parts["optimiser"] in ("momentum", "nesterov"):
+        settings["mu"] = config["ablation"]["momentum"]
+        settings["schedule"] = config["ablation"]["momentum_schedule"]
+    if parts["optimiser"] == "adam":
+        settings["eta"] = config["ablation"]["adam_eta"]
+    if parts["clipping"]:
+        settings["clip"] = config["ablation"]["clip_threshold"]
+    return settings
 
 
 def ablation_runs(protocol, kind):

@@ -1,6 +1,6 @@
-"""The report's "Beyond the chapter" section: the ablation of activation, initialiser and
-optimiser on the deep network, the saturation of its hidden layers, and the chain of
-single neurons.
+"""The report's "Beyond the chapter" section: the ablation of activation, initialiser,
+optimiser and the remedies of the last decade on the deep network, the saturation of its
+hidden layers, and the chain of single neurons.
 
 Every number and verdict is a cell of the tables passed in: variant_comparison (each
 variant against the baseline, with its verdicts), saturation_check, and the chain's
@@ -15,7 +15,10 @@ from .. import book
 from ..ablation_plots import default_saturation_variants, variant_order
 from ..chain import EXPLODING_RTOL
 from ..chain_plots import weights_text
+from ..identity import REMEDIES
 from ..initialisers import SPARSE_INPUTS
+from ..network import BATCH_NORM_EPSILON, RUNNING_MOMENTUM
+from ..remedies import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON
 from ..statistics import (
     BALANCED_FACTOR,
     CONFIDENCE,
@@ -65,6 +68,23 @@ ACCURACY_VERDICT_TEXT = {
     "within_seed_spread": "not larger than the seed spread",
     "not_testable": "not testable (fewer than two seeds, or no spread)",
 }
+REMEDY_TEXT = {
+    "residual": "residual connections (He et al. 2016): a hidden layer as wide as the one below adds "
+    "its input to its units' output, a^l = a^(l−1) + φ(u^l) (hidden layers 2 to L−1)",
+    "batch_norm": "batch normalisation (Ioffe & Szegedy 2015) of every hidden layer's pre-activations: "
+    "u = γ (z − μ_B)/√(σ²_B + ε) + β with the mini-batch's mean and biased variance in training, "
+    f"ε = {BATCH_NORM_EPSILON:g}, γ starting at 1 and β in place of the bias (so a layer's speed "
+    "‖∂C/∂b^l‖ is ‖∂C/∂β^l‖); running statistics (momentum "
+    f"{RUNNING_MOMENTUM:g}) in evaluation; no L2 on γ or β",
+    "clipping": "gradient-norm clipping (Pascanu et al. 2013): the whole mini-batch gradient g, over "
+    "all parameters together, becomes g · min(1, c/‖g‖)",
+}
+HELPS_TEXT = {
+    "speed and accuracy": "helps both the speed of learning and the accuracy",
+    "speed": "helps the speed of learning, not the accuracy beyond the seed spread",
+    "accuracy": "helps the accuracy, not the speed of learning",
+    "neither": "fails to help: neither the speed of learning nor the accuracy",
+}
 SATURATION_VERDICT_TEXT = {
     "shown": "Our numbers show this",
     "partly_shown": "Our numbers show it only in part",
@@ -88,7 +108,21 @@ def optimiser_text(name: str, settings: dict) -> str:
         return f"momentum: classical momentum v ← μv − η∇C, w ← w + v, {mu_text}"
     if name == "nesterov":
         return f"nesterov: Nesterov's momentum (the gradient taken at w + μv), {mu_text}"
+    if name == "adam":
+        return (
+            f"adam: Adam (Kingma & Ba 2015), β1 = {ADAM_BETA1:g}, β2 = {ADAM_BETA2:g}, "
+            f"ε = {ADAM_EPSILON:g}, bias-corrected moments, η = {settings.get('adam_eta')} in place "
+            "of the protocols' η; the L2 term is part of the gradient (not AdamW's decoupled decay)"
+        )
     return name
+
+
+def remedy_words(row: pd.Series, settings: dict) -> list[str]:
+    """The remedies of one variant's row (its identity columns) in a few words each."""
+    words = ["Adam"] if row["optimiser"] == "adam" else []
+    names = {"residual": "residual connections", "batch_norm": "batch normalisation"}
+    names["clipping"] = f"gradient-norm clipping at c = {settings.get('clip_threshold')}"
+    return words + [names[column] for column in REMEDIES.values() if row.get(column) is True]
 
 
 def times(factor: float) -> str:
@@ -116,6 +150,12 @@ def setup(
             f"- optimiser {optimiser_text(name, settings)}"
             for name in dict.fromkeys(described["optimiser"])
         ]
+        + [
+            f"- {part}: {REMEDY_TEXT[column]}"
+            + (f", c = {settings.get('clip_threshold')}" if column == "clipping" else "")
+            for part, column in REMEDIES.items()
+            if column in described and described[column].eq(True).any()
+        ]
     )
     accuracy, speed = settings["accuracy"], settings["speed"]
     return join(
@@ -123,7 +163,8 @@ def setup(
             "## Beyond the chapter",
             "The chapter names other obstacles to training deep networks: the activation function, the "
             "initialisation and the optimiser. We train the deep network "
-            f"{settings['architecture']} in {len(variants)} variants, named activation-initialiser-optimiser, "
+            f"{settings['architecture']} in {len(variants)} variants, named activation-initialiser-optimiser "
+            "and then the remedies they add, "
             f"{len(settings['seeds'])} seeds each ({seed_list(settings['seeds'])}); {baseline} is the "
             "baseline. The output layer stays a sigmoid with the cross-entropy cost. Ingredients:",
             listing,
@@ -150,7 +191,11 @@ def ratio_cell(rows: pd.DataFrame, variant: str) -> str:
 
 
 def results(
-    tables: dict[str, pd.DataFrame], figures: dict, variants: list[str], baseline: str
+    tables: dict[str, pd.DataFrame],
+    figures: dict,
+    settings: dict,
+    variants: list[str],
+    baseline: str,
 ) -> str:
     """The table per variant, each variant against the baseline, and the ablation figures."""
     summary = tables["ablation_accuracy_summary"].set_index("variant")
@@ -178,6 +223,9 @@ def results(
             "### Speed ratio and accuracy per variant",
             markdown_table(header, rows),
             comparison(tables["variant_comparison"], baseline),
+            remedies(
+                tables["variant_comparison"], tables["ablation_speed_ratio"], settings, baseline
+            ),
             figure(figures, "variant_speed"),
             figure(figures, "ratio_heatmap"),
             figure(figures, "variant_accuracy"),
@@ -219,6 +267,58 @@ def comparison(table: pd.DataFrame, baseline: str) -> str:
         elif verdict in ("removed", "worse"):
             blocks.append(f"{heading} none of the variants.")
     return join(blocks)
+
+
+def remedies(table: pd.DataFrame, speed_ratio: pd.DataFrame, settings: dict, baseline: str) -> str:
+    """The remedies of the last decade, one bullet per variant that has one (Adam, residual
+    connections, batch normalisation, clipping): its training ratio and seed range against
+    the baseline's, its accuracy difference, and the ``helps`` verdict of variant_comparison,
+    with a closing line naming every variant that fails to help."""
+    rows = table[[bool(remedy_words(r, settings)) for _, r in table.iterrows()]]
+    if rows.empty:
+        return ""
+    training = speed_ratio[(speed_ratio["protocol"] == "B") & (speed_ratio["phase"] == "training")]
+    training = training.set_index("variant")
+
+    def seed_range(variant: str) -> str:
+        if variant not in training.index:
+            return "not measured"
+        r = training.loc[variant]
+        return f"{num(r['median'])} ({num(r['min'])}–{num(r['max'])}, n = {int(r['n_seeds'])})"
+
+    bullets = [
+        f"- {r['variant']} ({', '.join(remedy_words(r, settings))}): last/first speed over training "
+        f"{seed_range(r['variant'])}, "
+        f"{'every' if r['imbalance_below_baseline_range'] else 'not every'} seed's imbalance max(r, 1/r) "
+        f"below the baseline seeds' smallest; validation accuracy {pct(r['accuracy_difference'], signed=True)} percentage points "
+        f"({100 * CONFIDENCE:g} % interval {interval(r['ci_low'], r['ci_high'])}, Holm-adjusted p = "
+        f"{p_text(r['p_holm'])}, n = {int(r['n_seeds'])} and {int(r['n_baseline'])} seeds): "
+        f"{HELPS_TEXT[r['helps']]}."
+        for _, r in rows.iterrows()
+    ]
+    failing = rows.loc[rows["helps"] == "neither", "variant"].tolist()
+    closing = (
+        f"Failing to help: {', '.join(failing)}."
+        if failing
+        else "Each of these helps the speed of learning, the accuracy, or both."
+    )
+    return join(
+        [
+            "### The remedies of the last decade",
+            f"Against the baseline {baseline}, whose ratio over training is {seed_range(baseline)}. "
+            "A remedy helps the speed of learning when it removes the vanishing gradient, or reduces "
+            "or reverses it with every seed's imbalance max(r, 1/r) of its ratio r below every "
+            "baseline seed's; it helps the accuracy when the "
+            "difference is larger than the seed spread (the Holm-adjusted test above). With Adam "
+            "the step of a parameter is about η whatever the size of its gradient, so a layer with "
+            "a small gradient does not learn correspondingly slowly: the ratio of gradients, which "
+            "we report for every variant, is then not a ratio of steps. With batch normalisation the "
+            "speeds of protocol A's probe, like protocol B's, are training-mode gradients (the 1,000 "
+            "images as one batch), and its accuracies use the running statistics.",
+            "\n".join(bullets),
+            closing,
+        ]
+    )
 
 
 def top_layer_rows(table: pd.DataFrame, variant: str) -> tuple[int, pd.DataFrame]:
@@ -366,7 +466,7 @@ def render_beyond(tables: dict[str, pd.DataFrame], figures: dict, settings: dict
     return join(
         [
             setup(tables, settings, variants, baseline),
-            results(tables, figures, variants, baseline),
+            results(tables, figures, settings, variants, baseline),
             saturation(tables, figures, baseline),
             chain(tables, figures),
         ]

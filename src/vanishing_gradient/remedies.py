@@ -1,0 +1,300 @@
+"""The epoch loop of the remedies of the last decade: Adam, gradient-norm clipping, and
+networks with residual connections or batch normalisation (``network.py`` has their
+forward and backward passes).
+
+For a mini-batch ``B`` of ``m`` rows from a training set of ``n`` rows, every trained
+array ``p`` (weights, biases = batch norm's shifts beta, batch norm's scales gamma) gets
+the gradient of the regularised cost, L2 entering as in ``sgd.py``::
+
+    g_W = (1/m) sum_{x in B} dC_x/dW + (lmbda/n) W,   g_b = (1/m) sum dC_x/db,
+    g_gamma = (1/m) sum dC_x/dgamma                     (no L2 on biases or scales)
+
+With batch normalisation ``dC_x/d.`` is the gradient of the batch's cost in training mode
+(its own statistics), which is not a sum of per-example terms; the ``(1/m) sum`` is that
+of the batch. Gradient-norm clipping (Pascanu et al. 2013) with threshold ``c`` rescales
+the whole mini-batch gradient, over all parameters together (one global norm, not per
+layer)::
+
+    ||g||^2 = sum over every array p of sum g_p^2,    g <- g min(1, c / ||g||)
+
+Then the update of ``sgd.py`` (``sgd``: ``p <- p - eta g``; ``momentum``, ``nesterov``), or
+Adam (Kingma & Ba 2015) with the update count ``t = 1, 2, ...`` (over the whole run)::
+
+    m <- beta1 m + (1 - beta1) g,   v <- beta2 v + (1 - beta2) g^2
+    p <- p - eta (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+
+with ``beta1, beta2, eps = ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON`` (0.9, 0.999, 1e-8). L2
+is part of ``g``, so this is Adam with L2 regularisation, not AdamW's decoupled decay.
+After each mini-batch's forward pass, batch normalisation's running statistics move
+towards the batch's (``network.RUNNING_MOMENTUM``).
+
+Plain SGD on the book's network reduces to the book's update: ``p - eta g`` is
+``(1 - eta lmbda / n) W - (eta / m) sum dC_x/dW``, the same number up to rounding.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from .activations import CODES
+from .network import BATCH_NORM_EPSILON, PIXEL_SCALE, RUNNING_MOMENTUM
+from .sgd import OPTIMISERS, _activate, _momentum_at, _slope
+
+ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON = 0.9, 0.999, 1e-8
+
+
+@numba.njit(cache=True)
+def _column_sums(a):  # pragma: no cover - compiled
+    """``sum_i a[i, :]``, in row order."""
+    sums = np.zeros(a.shape[1])
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            sums[j] += a[i, j]
+    return sums
+
+
+@numba.njit(cache=True)
+def _update(p, gradient, factor, first, second, kind, mu, eta, t):  # pragma: no cover
+    """One array's update by ``kind`` (the module docstring) with the gradient ``factor
+    gradient`` (the clipping factor): ``first`` is momentum's velocity or Adam's ``m``,
+    ``second`` Adam's ``v``; ``t`` the update count from 1."""
+    p, gradient = p.reshape(p.size), gradient.reshape(gradient.size)
+    first, second = first.reshape(first.size), second.reshape(second.size)
+    correction1, correction2 = 1.0 - ADAM_BETA1**t, 1.0 - ADAM_BETA2**t
+    for k in range(p.size):
+        g = factor * gradient[k]
+        if kind == 0:
+            p[k] -= eta * g
+        elif kind < 3:
+            first[k] = mu * first[k] - eta * g
+            p[k] += first[k]
+        else:
+            first[k] = ADAM_BETA1 * first[k] + (1.0 - ADAM_BETA1) * g
+            second[k] = ADAM_BETA2 * second[k] + (1.0 - ADAM_BETA2) * g * g
+            p[k] -= (
+                eta * (first[k] / correction1) / (math.sqrt(second[k] / correction2) + ADAM_EPSILON)
+            )
+
+
+@numba.njit(cache=True)
+def _remedies_epoch(
+    x,
+    scale,
+    y,
+    order,
+    weights,
+    vectors,
+    running_mean,
+    running_var,
+    first,
+    second,
+    hidden,
+    skips,
+    batch_norm,
+    kind,
+    mu_max,
+    schedule,
+    clip,
+    first_step,
+    mini_batch_size,
+    eta,
+    lmbda,
+):  # pragma: no cover - compiled; the tests compare it with the reference
+    """One epoch over the rows ``order`` of ``scale x`` (module docstring), in place.
+
+    ``weights`` is ``(W^1, ..., W^L)`` and ``vectors`` the 1-D arrays ``(b^1, ..., b^L,
+    gamma^1, ..., gamma^{L-1})``, gamma empty without batch normalisation; ``first`` and
+    ``second`` hold the optimiser's state in the same layout (two tuples each: matrices and
+    vectors). ``skips[l - 1]`` says whether hidden layer ``l`` is residual; ``batch_norm``
+    whether the hidden layers are normalised; ``kind`` indexes ``sgd.OPTIMISERS``; ``clip``
+    is the threshold (0: no clipping). Per mini-batch, with ``~`` the parameters the
+    gradient is taken at (the look-ahead ``p + mu v`` for nesterov)::
+
+        a^0 = scale x_B;  hidden l: z = a^{l-1} W~^l,  u = gamma~ zh + b~ (batch norm, batch
+        statistics) or z + b~;  h^l = phi(u);  a^l = a^{l-1} + h^l (residual) or h^l
+        a^L = sigmoid(a^{L-1} W~^L + b~^L);  then the backward pass of ``network.py``
+    """
+    first_w, first_v = first
+    second_w, second_v = second
+    n = x.shape[0]
+    decay = lmbda / n  # the L2 term's factor in g_W
+    n_layers = len(weights)
+    step_index = first_step
+    for start in range(0, n, mini_batch_size):
+        size = min(mini_batch_size, n - start)
+        mu = _momentum_at(step_index, mu_max, schedule) if kind == 1 or kind == 2 else 0.0
+        used_w = [w for w in weights]
+        used_v = [v for v in vectors]
+        if kind == 2:
+            for k in range(len(weights)):
+                used_w[k] = weights[k] + mu * first_w[k]
+            for k in range(len(vectors)):
+                used_v[k] = vectors[k] + mu * first_v[k]
+        activations = [np.empty((0, 0)) for _ in range(n_layers + 1)]
+        units = [np.empty((0, 0)) for _ in range(n_layers)]
+        normalised = [np.empty((0, 0)) for _ in range(n_layers)]
+        inverse_std = [np.empty(0) for _ in range(n_layers)]
+        rows = order[start : start + size]
+        activations[0] = x[rows] * scale
+        for layer in range(n_layers):
+            z = np.dot(activations[layer], used_w[layer])
+            bias = used_v[layer]
+            width = z.shape[1]
+            if layer == n_layers - 1:
+                for i in range(size):
+                    for j in range(width):
+                        z[i, j] = _activate(0, z[i, j] + bias[j])
+                activations[n_layers] = z
+                break
+            if batch_norm:
+                mean = _column_sums(z) / size
+                var = np.zeros(width)
+                for i in range(size):
+                    for j in range(width):
+                        var[j] += (z[i, j] - mean[j]) ** 2
+                var /= size
+                inverse = 1.0 / np.sqrt(var + BATCH_NORM_EPSILON)
+                gamma = used_v[n_layers + layer]
+                zh = np.empty_like(z)
+                for i in range(size):
+                    for j in range(width):
+                        zh[i, j] = (z[i, j] - mean[j]) * inverse[j]
+                        z[i, j] = gamma[j] * zh[i, j] + bias[j]
+                normalised[layer], inverse_std[layer] = zh, inverse
+                kept = RUNNING_MOMENTUM
+                running_mean[layer][:] = kept * running_mean[layer] + (1.0 - kept) * mean
+                running_var[layer][:] = kept * running_var[layer] + (1.0 - kept) * var
+            else:
+                for i in range(size):
+                    for j in range(width):
+                        z[i, j] += bias[j]
+            h = np.empty_like(z)
+            for i in range(size):
+                for j in range(width):
+                    h[i, j] = _activate(hidden, z[i, j])
+            units[layer] = h
+            activations[layer + 1] = h + activations[layer] if skips[layer] else h
+        delta = activations[n_layers] - y[rows]
+        grads_w = [np.empty((0, 0)) for _ in range(len(weights))]
+        grads_v = [np.zeros(v.shape[0]) for v in vectors]
+        upstream = np.empty((0, 0))
+        for layer in range(n_layers - 1, -1, -1):
+            dz = delta
+            if layer < n_layers - 1:
+                delta = upstream.copy()
+                h = units[layer]
+                for i in range(size):
+                    for j in range(h.shape[1]):
+                        delta[i, j] *= _slope(hidden, h[i, j])
+                dz = delta
+                if batch_norm:
+                    zh, inverse = normalised[layer], inverse_std[layer]
+                    gamma = used_v[n_layers + layer]
+                    dzh = delta * gamma
+                    sum_dzh = _column_sums(dzh)
+                    sum_dzh_zh = _column_sums(dzh * zh)
+                    dz = np.empty_like(delta)
+                    for i in range(size):
+                        for j in range(dz.shape[1]):
+                            dz[i, j] = (
+                                inverse[j]
+                                / size
+                                * (size * dzh[i, j] - sum_dzh[j] - zh[i, j] * sum_dzh_zh[j])
+                            )
+                    grads_v[n_layers + layer] = _column_sums(delta * zh) / size
+            gradient, at = np.dot(activations[layer].T, dz), used_w[layer]
+            for i in range(gradient.shape[0]):
+                for j in range(gradient.shape[1]):
+                    gradient[i, j] = gradient[i, j] / size + decay * at[i, j]
+            grads_w[layer] = gradient
+            grads_v[layer] = _column_sums(delta) / size
+            if layer > 0:
+                below = np.dot(dz, used_w[layer].T)
+                if layer < n_layers - 1 and skips[layer]:
+                    below += upstream
+                upstream = below
+        factor = 1.0
+        if clip > 0.0:
+            squares = 0.0
+            for g in grads_w:
+                squares += np.sum(g * g)
+            for g in grads_v:
+                squares += np.sum(g * g)
+            norm = math.sqrt(squares)
+            if norm > clip:
+                factor = clip / norm
+        t = step_index + 1
+        for k in range(len(weights)):
+            _update(weights[k], grads_w[k], factor, first_w[k], second_w[k], kind, mu, eta, t)
+        for k in range(len(vectors)):
+            _update(vectors[k], grads_v[k], factor, first_v[k], second_v[k], kind, mu, eta, t)
+        step_index += 1
+
+
+@dataclass
+class RemedyState:
+    """The optimiser's state between epochs, in ``_remedies_epoch``'s layout: ``first``
+    (momentum's velocity or Adam's m) and ``second`` (Adam's v), each a pair (one array per
+    weight matrix, one per vector: biases then scales)."""
+
+    first: tuple
+    second: tuple
+
+    @classmethod
+    def zeros(cls, matrices: tuple, vectors: tuple) -> "RemedyState":
+        def like():
+            return (
+                tuple(np.zeros_like(w) for w in matrices),
+                tuple(np.zeros_like(v) for v in vectors),
+            )
+
+        return cls(like(), like())
+
+
+def remedies_epoch(
+    trainer, x: np.ndarray, y: np.ndarray, order: np.ndarray, first_step: int, *args
+) -> None:
+    """``sgd.Trainer.epoch`` for what ``Optimiser.with_remedies`` names: one epoch of
+    ``_remedies_epoch`` over ``x[order]`` (float or uint8 pixels) with ``(mini_batch_size,
+    eta, lmbda) = args``, keeping the optimiser's state in ``trainer.remedy_state``."""
+    net, optimiser = trainer.net, trainer.optimiser
+    n_layers = len(net.weights)
+    matrices = tuple(net.weights)
+    if net.batch_norm is None:
+        vectors = tuple(net.biases)
+        running_mean = running_var = tuple(np.empty(0) for _ in range(n_layers))
+    else:
+        norm = net.batch_norm
+        norm.scales = [np.ascontiguousarray(g, dtype=np.float64) for g in norm.scales]
+        vectors = (*net.biases, *norm.scales)
+        running_mean, running_var = (
+            (*(np.ascontiguousarray(r, dtype=np.float64) for r in stats), np.empty(0))
+            for stats in (norm.running_mean, norm.running_var)
+        )
+        norm.running_mean, norm.running_var = list(running_mean[:-1]), list(running_var[:-1])
+    if trainer.remedy_state is None:
+        trainer.remedy_state = RemedyState.zeros(matrices, vectors)
+    state = trainer.remedy_state
+    _remedies_epoch(
+        x,
+        PIXEL_SCALE if x.dtype == np.uint8 else 1.0,
+        y,
+        order,
+        matrices,
+        vectors,
+        running_mean,
+        running_var,
+        state.first,
+        state.second,
+        CODES[net.activation],
+        np.array([net.skips(layer) for layer in range(1, n_layers + 1)]),
+        net.batch_norm is not None,
+        OPTIMISERS.index(optimiser.kind),
+        optimiser.mu,
+        optimiser.schedule,
+        optimiser.clip or 0.0,
+        first_step,
+        *args,
+    )
