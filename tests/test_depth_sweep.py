@@ -163,12 +163,12 @@ def test_summary_across_seeds(by_run):
 def test_per_layer_factor_is_the_planted_one_with_its_interval(by_run):
     table = per_layer_factor(by_run, factor_rows(-0.73, 10**-0.735), chain_rows(-1.0))
     assert [tuple(r) for r in table[["protocol", "variant", "phase"]].to_numpy()] == [
-        ("A", "sigmoid-default-sgd", "training"),
-        ("A", "relu-he-sgd", "training"),
         ("B", "sigmoid-default-sgd", "initialisation"),
         ("B", "sigmoid-default-sgd", "training"),
         ("B", "relu-he-sgd", "initialisation"),
         ("B", "relu-he-sgd", "training"),
+        ("A", "sigmoid-default-sgd", "training"),
+        ("A", "relu-he-sgd", "training"),
     ]
     sigmoid = table[(table["variant"] == "sigmoid-default-sgd") & (table["protocol"] == "B")]
     for _, r in sigmoid.iterrows():

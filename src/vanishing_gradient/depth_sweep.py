@@ -40,6 +40,7 @@ from .network import hidden_layers
 from .statistics import BY_VARIANT, CONFIDENCE, with_family_verdicts
 
 PHASES = ("initialisation", "training")
+PROTOCOLS = ("B", "A")  # the book's speed experiment first, as the tables list them
 RUN = ["protocol", *BY_VARIANT, "hidden_layers", "architecture", "seed"]
 
 
@@ -47,7 +48,7 @@ def log_ratio_by_run(speed: pd.DataFrame) -> pd.DataFrame:
     """Per run and phase, ``log10_ratio`` (module docstring) from a speed table (the
     per-run speed rows: protocol, the variant's columns, architecture, seed, epoch, layer,
     grad_norm). Columns ``RUN, phase, epochs`` (the epochs it summarises), ``log10_ratio``;
-    rows by protocol, variant (in order of appearance), depth, seed, phase."""
+    rows by protocol (``PROTOCOLS``), variant (in order of appearance), depth, seed, phase."""
     speed = speed.assign(hidden_layers=speed["architecture"].map(hidden_layers))
     ordered = speed.sort_values("layer", kind="stable")
     by_epoch = ordered.groupby([*RUN, "epoch"], sort=False)["grad_norm"]
@@ -69,10 +70,12 @@ def log_ratio_by_run(speed: pd.DataFrame) -> pd.DataFrame:
     table = table.rename(columns={"rho": "log10_ratio"})
     rank = {variant: i for i, variant in enumerate(dict.fromkeys(speed["variant"]))}
     table = table.assign(
-        _variant=table["variant"].map(rank), _phase=table["phase"].map(PHASES.index)
+        _protocol=table["protocol"].map(PROTOCOLS.index),
+        _variant=table["variant"].map(rank),
+        _phase=table["phase"].map(PHASES.index),
     )
     table = table.sort_values(
-        ["protocol", "_variant", "hidden_layers", "seed", "_phase"], kind="stable"
+        ["_protocol", "_variant", "hidden_layers", "seed", "_phase"], kind="stable"
     )
     return table[[*RUN, "phase", "epochs", "log10_ratio"]].reset_index(drop=True)
 

@@ -442,8 +442,8 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
     factor_header = [
         "variant",
         "layers measured (all depths and seeds)",
-        "mean |W^l_kj φ'(z^(l−1)_k)|",
-        "geometric mean of |W^l_kj φ'(z^(l−1)_k)|",
+        "mean ∣W^l_kj φ'(z^(l−1)_k)∣",
+        "geometric mean of ∣W^l_kj φ'(z^(l−1)_k)∣",
         "width-aware factor √(Σ_k φ'_k² Σ_j W_kj² / n_l)",
     ]
     initial = summary[summary["phase"] == "initialisation"]
@@ -458,7 +458,8 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
             f"We train networks of {min(sweep['hidden_layers'])} to {max(sweep['hidden_layers'])} hidden "
             f"layers of {sweep['width']} units (784-{sweep['width']}-…-{sweep['width']}-10) in "
             f"{len(sweep['variants'])} variants ({', '.join(sweep['variants'])}), with the ablation's "
-            f"{len(seeds)} seeds ({seed_list(seeds)}); each depth is its own network drawn from the seed. "
+            f"{seed_list(seeds)} ({seeds_text(factors['n_seeds'])} per fit); each depth is its own "
+            "network drawn from the seed. "
             f"Protocol B: the first {protocol_text(speed, sweep['speed_epochs'])} (the book runs 500 epochs; "
             "the sweep's budget allows fewer). Protocol A, shortened: the first "
             f"{protocol_text({**accuracy, 'training_size': sweep['accuracy_training_size']}, sweep['accuracy_epochs'])}, "
@@ -484,7 +485,7 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
             "every hidden layer l ≥ 2 of every depth and seed (mean over images and unit pairs k, j; a "
             "geometric mean of 0 means some factors are 0: inactive ReLU units or zero weights):",
             markdown_table(factor_header, factor_rows),
-            "The single-neuron factor |w σ'(z)| describes one path; a layer of width n sums n of them, so in "
+            "The single-neuron factor ∣w σ'(z)∣ describes one path; a layer of width n sums n of them, so in "
             "these networks it is not the per-layer factor of the speed (compare the columns). At the "
             f"deepest network swept, H = {int(deepest['hidden_layers'].max())}, the ratio at initialisation "
             f"is {deepest_text} (geometric mean over {seeds_text(deepest['n_seeds'])}).",
