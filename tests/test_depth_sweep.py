@@ -27,6 +27,8 @@ from vanishing_gradient.identity import run_identity
 from vanishing_gradient.network import Network, deltas
 from vanishing_gradient.protocols import Protocol, Variant, run_accuracy_protocol
 
+from test_protocols import data  # noqa: F401 - the fixture: learnable synthetic digits
+
 SEEDS = [1, 2, 3, 4]
 DEPTHS = [1, 2, 3, 4, 5, 6]
 # variant -> per-seed log10 slope of the ratio against depth, at initialisation
@@ -34,7 +36,21 @@ PLANTED = {
     "sigmoid-default-sgd": [0.68, 0.70, 0.71, 0.73],
     "relu-he-sgd": [0.02, -0.05, 0.04, -0.03],
 }
-T_975_3 = 3.182446305284263  # Student's t, 97.5 % quantile, 3 degrees of freedom
+T_975_3 = 3.182446305284263
+# the output contract of depth_sweep.csv
+BY_RUN_COLUMNS = [
+    "protocol",
+    "variant",
+    "activation",
+    "initialiser",
+    "optimiser",
+    "hidden_layers",
+    "architecture",
+    "seed",
+    "phase",
+    "epochs",
+    "log10_ratio",
+]  # Student's t, 97.5 % quantile, 3 degrees of freedom
 
 
 def speed_rows(planted=PLANTED, epochs=3, steeper=0.05) -> pd.DataFrame:
@@ -93,19 +109,7 @@ def by_run():
 
 
 def test_log_ratio_is_the_planted_one(by_run):
-    assert list(by_run.columns) == [
-        "protocol",
-        "variant",
-        "activation",
-        "initialiser",
-        "optimiser",
-        "hidden_layers",
-        "architecture",
-        "seed",
-        "phase",
-        "epochs",
-        "log10_ratio",
-    ]
+    assert list(by_run.columns) == BY_RUN_COLUMNS
     initial = by_run[by_run["phase"] == "initialisation"]
     assert set(initial["protocol"]) == {"B"}, "protocol A starts from protocol B's networks"
     for _, r in by_run.iterrows():
@@ -284,23 +288,6 @@ def test_backward_factors_of_one_hidden_layer_are_none():
         [rng.standard_normal((3, 2)), rng.standard_normal((2, 1))], [np.zeros(2), np.zeros(1)]
     )
     assert backward_factors(net, rng.random((4, 3))) == []
-
-
-@pytest.fixture(scope="module")
-def data():
-    """Noisy class templates as uint8 pixels, as the prepared split holds them."""
-    rng = np.random.default_rng(0)
-    templates = rng.random((10, 784)) < 0.2
-
-    def draw(n):
-        labels = rng.integers(0, 10, size=n).astype(np.uint8)
-        noise = rng.random((n, 784)) < 0.05
-        return (np.logical_xor(templates[labels], noise) * 200).astype(np.uint8), labels
-
-    arrays = {}
-    for split, n in (("train", 200), ("validation", 50), ("test", 50)):
-        arrays[f"{split}_images"], arrays[f"{split}_labels"] = draw(n)
-    return arrays
 
 
 SPEED = Protocol(training_size=100, epochs=3, mini_batch_size=100, eta=0.1, lmbda=5.0)

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, planned_jobs, snakemake, write_config
+from test_depth_sweep import BY_RUN_COLUMNS
 from vanishing_gradient.report.captions import render_caption
 
 pytestmark = pytest.mark.workflow
@@ -172,19 +173,7 @@ def test_depth_sweep_tables_follow_the_output_contract(finished_workflow):
         ("B", "784-4-4-4-10"): 4 * 3,
     }
     by_run = pd.read_csv(sweep / "tables" / "depth_sweep.csv")
-    assert list(by_run.columns) == [
-        "protocol",
-        "variant",
-        "activation",
-        "initialiser",
-        "optimiser",
-        "hidden_layers",
-        "architecture",
-        "seed",
-        "phase",
-        "epochs",
-        "log10_ratio",
-    ]
+    assert list(by_run.columns) == BY_RUN_COLUMNS
     # B at initialisation and over training, A over training; 2 variants x 3 depths x 2 seeds
     assert len(by_run) == 3 * 2 * 3 * 2
     assert (by_run.loc[by_run["hidden_layers"] == 1, "log10_ratio"] == 0).all()

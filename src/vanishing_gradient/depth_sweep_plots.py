@@ -15,7 +15,8 @@ PANELS = (("B", "initialisation"), ("B", "training"), ("A", "training"))
 
 
 def panel_title(protocol: str, phase: str, epochs: str) -> str:
-    """'at initialisation (epoch 0)', 'protocol B, median over epochs 1–40' or
+    """Which measurement a row of the depth sweep is, in words, as panels and the report
+    name it: 'at initialisation (epoch 0)', 'protocol B, median over epochs 1–40' or
     'protocol A, after epoch 1' (``epochs`` as the tables write it)."""
     if phase == "initialisation":
         return "at initialisation (epoch 0)"

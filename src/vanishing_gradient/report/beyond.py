@@ -17,6 +17,7 @@ from .. import book
 from ..ablation_plots import default_saturation_variants, variant_order
 from ..chain import EXPLODING_RTOL
 from ..chain_plots import weights_text
+from ..depth_sweep_plots import panel_title
 from ..initialisers import SPARSE_INPUTS
 from ..statistics import (
     BALANCED_FACTOR,
@@ -358,16 +359,6 @@ SLOPE_VERDICT_TEXT = {
 }
 
 
-def sweep_phase_text(protocol: str, phase: str, epochs: str) -> str:
-    """Which measurement a row of the depth sweep is, in words."""
-    if phase == "initialisation":
-        return "at initialisation"
-    first, _, last = epochs.partition("–")
-    if first == last:
-        return f"protocol {protocol}, after epoch {first}"
-    return f"protocol {protocol}, median over epochs {epochs}"
-
-
 def factor_interval(value: float, low: float, high: float) -> str:
     """'×5.06 [4.68, 5.46]'."""
     return f"×{num(value)} [{num(low)}, {num(high)}]"
@@ -383,7 +374,7 @@ def prediction_text(flags: pd.Series, rows: pd.DataFrame, name: str) -> str:
     flags = flags.astype("boolean")  # missing where there is no interval
     tested = flags.notna()
     hits = [
-        f"{r['variant']} {sweep_phase_text(r['protocol'], r['phase'], r['epochs'])}"
+        f"{r['variant']} {panel_title(r['protocol'], r['phase'], r['epochs'])}"
         for _, r in rows[flags.fillna(False).to_numpy()].iterrows()
     ]
     if not tested.any():
@@ -411,7 +402,7 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
     rows = [
         [
             r["variant"],
-            sweep_phase_text(r["protocol"], r["phase"], r["epochs"]),
+            panel_title(r["protocol"], r["phase"], r["epochs"]),
             f"{factor_interval(r['factor'], r['factor_ci_low'], r['factor_ci_high'])} "
             f"(n = {int(r['n_seeds'])})",
             f"{p_text(r['p_value'])}; {p_text(r['p_holm'])}: {SLOPE_VERDICT_TEXT[r['verdict']]}",
