@@ -5,6 +5,7 @@ import importlib.metadata
 import re
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -176,7 +177,8 @@ def test_depth_sweep_tables_follow_the_output_contract(finished_workflow):
     assert list(by_run.columns) == BY_RUN_COLUMNS
     # B at initialisation and over training, A over training; 2 variants x 3 depths x 2 seeds
     assert len(by_run) == 3 * 2 * 3 * 2
-    assert (by_run.loc[by_run["hidden_layers"] == 1, "log10_ratio"] == 0).all()
+    # one hidden layer: ratio 1, or undefined where its speed is 0 (dead ReLU units of width 4)
+    assert set(by_run.loc[by_run["hidden_layers"] == 1, "log10_ratio"].dropna()) == {0.0}
     factor = pd.read_csv(sweep / "tables" / "per_layer_factor.csv")
     assert factor[["protocol", "variant", "phase"]].values.tolist() == [
         ["B", "sigmoid-default-sgd", "initialisation"],
@@ -186,8 +188,11 @@ def test_depth_sweep_tables_follow_the_output_contract(finished_workflow):
         ["A", "sigmoid-default-sgd", "training"],
         ["A", "relu-he-sgd", "training"],
     ]
-    assert (factor["n_seeds"] == 2).all() and (factor["n_depths"] == 3).all()
-    assert (factor["factor"] == 10 ** factor["slope"]).all()
+    # a seed whose slope is undefined (a ratio 0/0 or infinite) is left out of the fit
+    sigmoid = factor[factor["variant"] == "sigmoid-default-sgd"]
+    assert (sigmoid["n_seeds"] == 2).all() and factor["n_seeds"].between(0, 2).all()
+    assert (factor["n_depths"] == 3).all()
+    assert np.allclose(factor["factor"], 10 ** factor["slope"], equal_nan=True)
     assert (factor["p_holm"].dropna() >= factor["p_value"].dropna()).all()
     assert set(factor["verdict"]) <= {"higher", "lower", "within_seed_spread", "not_testable"}
     summary = pd.read_csv(sweep / "tables" / "depth_sweep_summary.csv")

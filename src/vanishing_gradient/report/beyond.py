@@ -364,6 +364,11 @@ def factor_interval(value: float, low: float, high: float) -> str:
     return f"×{num(value)} [{num(low)}, {num(high)}]"
 
 
+def power_of_ten(exponent: float) -> str:
+    """'10^6.27' for a log10 value; '—' where it is missing."""
+    return "—" if pd.isna(exponent) else f"10^{exponent:.2f}"
+
+
 def inside(flag) -> str:
     """Whether a prediction lies within the interval: 'inside', 'outside' or '—'."""
     return "—" if pd.isna(flag) else ("inside" if flag else "outside")
@@ -440,7 +445,8 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
     initial = summary[summary["phase"] == "initialisation"]
     deepest = initial[initial["hidden_layers"] == initial["hidden_layers"].max()]
     deepest_text = "; ".join(
-        f"{r['variant']} 10^{r['mean']:.2f} (95 % interval 10^{r['ci_low']:.2f} to 10^{r['ci_high']:.2f})"
+        f"{r['variant']} {power_of_ten(r['mean'])} (95 % interval {power_of_ten(r['ci_low'])} to "
+        f"{power_of_ten(r['ci_high'])})"
         for _, r in deepest.iterrows()
     )
     return join(
