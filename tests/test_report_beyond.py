@@ -245,6 +245,13 @@ def test_depth_sweep_shows_the_tables_factors_tests_and_predictions(tables):
     assert "The chain's prediction lies outside the 95 % interval of every row" in text
     assert "The width-aware prediction lies inside the 95 % interval of 3 of 6 rows" in text
     assert "seeds 1, 2, 3, 4 (4 seeds per fit)" in text and "3 epochs" in text
+    assert "Fewer than the" not in text
+    short = dict(sweep)
+    short["per_layer_factor"] = sweep["per_layer_factor"].assign(n_seeds=[4, 4, 4, 4, 4, 3])
+    text = render_beyond({**tables, **short}, FIGURES, SWEEP_SETTINGS)
+    assert (
+        "Fewer than the 4 seeds enter 1 of the fits (relu-he-sgd protocol A, median over " in text
+    )
     inside = sweep_tables(chain_per_layer=-0.705)  # the sigmoid's planted slope at initialisation
     flags = inside["per_layer_factor"]["chain_in_ci"].astype(bool)
     assert flags.any() and not flags.all()

@@ -442,6 +442,19 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
         "geometric mean of ∣W^l_kj φ'(z^(l−1)_k)∣",
         "width-aware factor √(Σ_k φ'_k² Σ_j W_kj² / n_l)",
     ]
+    short = factors[factors["n_seeds"] < len(seeds)]
+    short_text = (
+        f"Fewer than the {len(seeds)} seeds enter {len(short)} of the fits ("
+        + "; ".join(
+            f"{r['variant']} {panel_title(r['protocol'], r['phase'], r['epochs'])}: "
+            f"n = {int(r['n_seeds'])}"
+            for _, r in short.iterrows()
+        )
+        + "): a seed has no slope when one of its ratios is 0/0 or infinite, i.e. a hidden "
+        "layer's speed is exactly 0 (all its units inactive, as dead ReLU units are)."
+        if not short.empty
+        else ""
+    )
     initial = summary[summary["phase"] == "initialisation"]
     deepest = initial[initial["hidden_layers"] == initial["hidden_layers"].max()]
     deepest_text = "; ".join(
@@ -469,6 +482,7 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
             f"the {int(factors['p_value'].notna().sum())} p-values Holm-adjusted together (adjusted p < "
             f"{SIGNIFICANCE_LEVEL}: beyond the seed spread).",
             markdown_table(header, rows),
+            short_text,
             "Two predictions stand beside each fit. The chain of single neurons (weights N(0, "
             f"{settings['chain']['weight_scale']}²), biases N(0, 1)) gives the slope of its mean log10 ratio "
             f"against depth: ×{num(first['chain_factor'])} per layer, a sigmoid chain whatever the variant. "
