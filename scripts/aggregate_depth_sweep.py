@@ -11,7 +11,10 @@ tables = {
     "by_run": by_run,
     "summary": depth_sweep.depth_sweep_summary(by_run),
     "per_layer_factor": depth_sweep.per_layer_factor(
-        by_run, read_all(snakemake.input.factors), read_all([snakemake.input.chain_summary])
+        by_run,
+        read_all(snakemake.input.factors),
+        read_all([snakemake.input.chain_summary]),
+        book_variant=snakemake.params.book_variant,
     ),
 }
 for name, table in tables.items():

@@ -198,6 +198,24 @@ def test_per_layer_factor_is_the_planted_one_with_its_interval(by_run):
     assert (table["n_factor_layers"] == 2 * len(SEEDS)).all()
 
 
+def test_book_factor_on_the_books_network_at_initialisation(by_run):
+    # the book's ratios at initialisation: 1 (one hidden layer), 0.31/0.07, 0.283/0.012, 0.285/0.003
+    logs = np.log10([1.0, 0.31 / 0.07, 0.283 / 0.012, 0.285 / 0.003])
+    expected = 10 ** np.polyfit([1, 2, 3, 4], logs, 1)[0]
+    factors, chain = factor_rows(-0.73, 10**-0.735), chain_rows()
+    table = per_layer_factor(by_run, factors, chain, book_variant="sigmoid-default-sgd")
+    book = table.dropna(subset="book_factor")
+    assert book[["protocol", "variant", "phase"]].values.tolist() == [
+        ["B", "sigmoid-default-sgd", "initialisation"]
+    ]
+    assert book["book_factor"].item() == pytest.approx(expected) == pytest.approx(4.634, abs=1e-3)
+    assert book["book_in_ci"].item() is False  # the planted slope, 0.705, is steeper
+    assert per_layer_factor(by_run, factors, chain)["book_factor"].isna().all()
+    narrow = by_run.assign(architecture=by_run["architecture"].str.replace("30", "8"))
+    table = per_layer_factor(narrow, factors, chain, book_variant="sigmoid-default-sgd")
+    assert table["book_factor"].isna().all(), "another width is not the book's network"
+
+
 def test_chain_slope_is_minus_the_slope_of_its_mean_log_ratio():
     assert chain_slope(chain_rows(-0.6)) == pytest.approx(0.6)
     two_scales = pd.concat([chain_rows(), chain_rows().assign(weight_scale=2.0)])

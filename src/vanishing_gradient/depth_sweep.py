@@ -36,8 +36,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from . import book
 from .network import hidden_layers
-from .statistics import BY_VARIANT, CONFIDENCE, with_family_verdicts
+from .statistics import BY_VARIANT, CONFIDENCE, book_ratio, with_family_verdicts
 
 PHASES = ("initialisation", "training")
 PROTOCOLS = ("B", "A")  # the book's speed experiment first, as the tables list them
@@ -167,6 +168,19 @@ def chain_slope(chain_summary: pd.DataFrame) -> float:
     return -least_squares_slope(chain_summary["depth"], chain_summary["mean_log10"])
 
 
+BOOK_SINGLE_LAYER = "784-30-10"  # its ratio is 1: the last hidden layer is the first
+
+
+def book_slope() -> float:
+    """The book's per-layer log10 factor at initialisation: the least-squares slope of
+    log10 of its last/first speed ratio (``statistics.book_ratio``, one run each) against
+    the number of hidden layers, over 784-30-10 (ratio 1) and the networks of
+    ``book.SPEED_AT_INIT``, as the sweep fits its own (about 0.67: ×4.6 per layer)."""
+    architectures = [BOOK_SINGLE_LAYER, *book.SPEED_AT_INIT]
+    logs = [0.0, *(np.log10(book_ratio(a)) for a in book.SPEED_AT_INIT)]
+    return least_squares_slope([hidden_layers(a) for a in architectures], logs)
+
+
 def measured_factors(factors: pd.DataFrame) -> pd.DataFrame:
     """Per variant, the backward factors at initialisation averaged over every layer, depth
     and seed (``depth_runs.backward_factors``): ``n_factor_layers`` (layers measured),
@@ -203,6 +217,8 @@ PER_LAYER_FACTOR_COLUMNS = [
     "p_value",
     "p_holm",
     "verdict",
+    "book_factor",
+    "book_in_ci",
     "chain_slope",
     "chain_factor",
     "chain_in_ci",
@@ -218,7 +234,10 @@ PER_LAYER_FACTOR_COLUMNS = [
 
 
 def per_layer_factor(
-    by_run: pd.DataFrame, factors: pd.DataFrame, chain_summary: pd.DataFrame
+    by_run: pd.DataFrame,
+    factors: pd.DataFrame,
+    chain_summary: pd.DataFrame,
+    book_variant: str | None = None,
 ) -> pd.DataFrame:
     """One row per protocol x variant x phase: the fitted per-layer factor and its
     predictions (module docstring).
@@ -228,6 +247,9 @@ def per_layer_factor(
     ``10^ci``; ``p_value`` of ``slope = 0``, ``p_holm`` across the rows, ``verdict``
     (``statistics.difference_verdict``: ``higher`` = the ratio grows with depth, a vanishing
     gradient; ``lower`` = it shrinks; ``within_seed_spread``; ``not_testable``).
+    ``book_factor`` = ``10^book_slope()`` on the row of ``book_variant`` (the book's network)
+    at initialisation by protocol B, when the sweep trained the book's architectures (else
+    missing), with ``book_in_ci``;
     ``chain_slope`` (``chain_slope``) and ``chain_factor = 10^chain_slope``;
     ``measured_factors`` of the variant with ``log_mean_slope = -mean_log10_factor`` and
     ``rms_slope = -mean over layers of log10 rms_factor``; each ``*_in_ci`` says whether that
@@ -240,6 +262,7 @@ def per_layer_factor(
     epochs = by_run.drop_duplicates(["protocol", "variant", "phase"]).set_index(
         ["protocol", "variant", "phase"]
     )["epochs"]
+    book_architectures = {BOOK_SINGLE_LAYER, *book.SPEED_AT_INIT}
     rows = []
     for key, group in seeds.groupby(["protocol", *BY_VARIANT, "phase"], sort=False):
         row = dict(zip(["protocol", *BY_VARIANT, "phase"], key))
@@ -255,6 +278,13 @@ def per_layer_factor(
         own = measured.loc[variant] if variant in measured.index else None
         log_mean_slope = -own["mean_log10_factor"] if own is not None else np.nan
         rms_slope = rms_slopes.get(variant, np.nan)
+        trained = by_run.loc[by_run["variant"] == variant, "architecture"]
+        is_book = (variant, row["protocol"], row["phase"]) == (
+            book_variant,
+            "B",
+            "initialisation",
+        ) and book_architectures <= set(trained)
+        book_factor = 10 ** book_slope() if is_book else np.nan
         rows.append(
             {
                 **row,
@@ -271,6 +301,8 @@ def per_layer_factor(
                 "factor_ci_low": 10 ** fit["ci_low"],
                 "factor_ci_high": 10 ** fit["ci_high"],
                 "p_value": fit["p_value"],
+                "book_factor": book_factor,
+                "book_in_ci": within(np.log10(book_factor)),
                 "chain_slope": predicted_chain,
                 "chain_factor": 10**predicted_chain,
                 "chain_in_ci": within(predicted_chain),

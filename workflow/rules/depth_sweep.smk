@@ -57,6 +57,7 @@ rule aggregate_depth_sweep:
         runtime="5m",
     params:
         code=script_code("aggregate_depth_sweep"),
+        book_variant=BOOK_VARIANT["name"],
     script:
         "../../scripts/aggregate_depth_sweep.py"
 
