@@ -489,9 +489,10 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
             f"{SIGNIFICANCE_LEVEL}: beyond the seed spread).",
             markdown_table(header, rows),
             short_text,
-            "The book's factor is the same fit to its single runs at initialisation (784-30-10, ratio 1 by "
-            "definition, to four hidden layers), where the sweep trains the book's network and "
-            "architectures. Two predictions stand beside each fit. The chain of single neurons (weights N(0, "
+            "The book's factor is the same fit to its single runs at initialisation, over 1 (784-30-10, "
+            f"ratio 1 by definition) to 4 hidden layers where ours spans {int(first['depth_min'])} to "
+            f"{int(first['depth_max'])}; it is shown where the sweep trains the book's network at its width. "
+            "Two predictions stand beside each fit. The chain of single neurons (weights N(0, "
             f"{settings['chain']['weight_scale']}²), biases N(0, 1)) gives the slope of its mean log10 ratio "
             f"against depth: ×{num(first['chain_factor'])} per layer, a sigmoid chain whatever the variant. "
             "The width-aware prediction uses each network's own weights and derivatives at initialisation: "
