@@ -32,6 +32,8 @@ Predictions, in the same units (log10 per layer, positive = vanishing):
   estimate on the real weights and derivatives) and ``-log10 rms_factor`` (with the width).
 """
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -198,6 +200,13 @@ def measured_factors(factors: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def in_interval(value: float, low: float, high: float):
+    """Whether ``low <= value <= high``; missing (``pd.NA``) without an interval or value."""
+    if np.isnan(low) or np.isnan(high) or np.isnan(value):
+        return pd.NA
+    return bool(low <= value <= high)
+
+
 PER_LAYER_FACTOR_COLUMNS = [
     "protocol",
     *BY_VARIANT,
@@ -267,13 +276,7 @@ def per_layer_factor(
     for key, group in seeds.groupby(["protocol", *BY_VARIANT, "phase"], sort=False):
         row = dict(zip(["protocol", *BY_VARIANT, "phase"], key))
         fit = t_summary(group["slope"])
-        interval = (fit["ci_low"], fit["ci_high"])
-
-        def within(value, interval=interval):
-            if np.isnan(interval[0]) or np.isnan(value):
-                return pd.NA
-            return bool(interval[0] <= value <= interval[1])
-
+        within = partial(in_interval, low=fit["ci_low"], high=fit["ci_high"])
         variant = row["variant"]
         own = measured.loc[variant] if variant in measured.index else None
         log_mean_slope = -own["mean_log10_factor"] if own is not None else np.nan
