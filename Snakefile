@@ -18,6 +18,7 @@ include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/ablation.smk"
 include: "workflow/rules/chain.smk"
+include: "workflow/rules/depth_sweep.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -62,10 +62,18 @@ beyond = render_beyond(
             "chain_summary",
             "chain_exploding",
             "unstable_width",
+            "depth_sweep_summary",
+            "per_layer_factor",
         ]
     ),
     beyond_figures,
-    {**config["ablation"], "accuracy": config["accuracy"], "speed": config["speed"]},
+    {
+        **config["ablation"],
+        "accuracy": config["accuracy"],
+        "speed": config["speed"],
+        "depth_sweep": config["depth_sweep"],
+        "chain": config["chain"],
+    },
 )
 git_state = provenance.git_state(snakemake.scriptdir)
 origin = {

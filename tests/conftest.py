@@ -71,6 +71,14 @@ def tiny_config(mnist_dir: Path, files: dict) -> dict:
         ],
     )
     config["chain"].update(max_depth=4, samples=200)
+    config["depth_sweep"].update(
+        hidden_layers=[1, 2, 3],
+        width=4,
+        variants=["sigmoid-default-sgd", "relu-he-sgd"],
+        speed_epochs=3,
+        accuracy_epochs=1,
+        accuracy_training_size=100,
+    )
     config["figures"].update(bars_architecture="784-6-6-10", neurons_shown=4, dpi=60)
     return config
 

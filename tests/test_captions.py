@@ -12,8 +12,10 @@ from matplotlib.collections import PolyCollection
 from matplotlib.container import BarContainer, ErrorbarContainer
 
 import test_ablation_plots as ablation_tables
+import test_depth_sweep as sweep_tables
 import test_plots as chapter_tables
-from vanishing_gradient import ablation_plots, chain, chain_plots, plots
+from vanishing_gradient import ablation_plots, chain, chain_plots, depth_sweep, plots
+from vanishing_gradient.depth_sweep_plots import depth_sweep_figure
 from vanishing_gradient.report.captions import render_caption
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +74,13 @@ def _figures():
     chain_data = chain.chain_tables(
         max_depth=5, samples=100, seed=0, weight_scale=1.0, exploding_weight=100.0
     )
+    sweep = depth_sweep.log_ratio_by_run(sweep_tables.speed_rows())
+    sweep_figure = depth_sweep_figure(
+        depth_sweep.depth_sweep_summary(sweep),
+        depth_sweep.per_layer_factor(
+            sweep, sweep_tables.factor_rows(-0.7, 0.2), sweep_tables.chain_rows()
+        ),
+    )
     bars = plots.gradient_bars_figure(
         chapter_tables._gradient_table(),
         CONFIG["figures"]["bars_architecture"],
@@ -110,6 +119,7 @@ def _figures():
         ("chain_vanishing", {}, chain_plots.chain_vanishing_figure(chain_data["summary"])),
         ("chain_exploding", {}, chain_plots.chain_exploding_figure(chain_data["exploding"])),
         ("unstable_width", {}, chain_plots.unstable_width_figure(chain_data["unstable_width"])),
+        ("depth_sweep", {}, sweep_figure),
     ]
 
 

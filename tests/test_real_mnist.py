@@ -25,6 +25,7 @@ def test_short_real_run(tmp_path):
     config["ablation"].update(seeds=[1], accuracy_epochs=1, speed_epochs=20)
     config["ablation"]["variants"] = config["ablation"]["variants"][:3]
     config["chain"]["samples"] = 2000
+    config["depth_sweep"].update(hidden_layers=[1, 2, 3, 4, 5, 6], speed_epochs=20)
     write_config(tmp_path, config)
     snakemake(tmp_path, mnist_dir=os.environ["MNIST_DIR"])
 
@@ -37,4 +38,9 @@ def test_short_real_run(tmp_path):
     assert (
         ratio.loc[("B", "784-30-30-30-30-10", "initialisation"), "mean"] > 10
     ), "the first layer learns slowest"
+    factor = pd.read_csv(tmp_path / "results" / "depth_sweep" / "tables" / "per_layer_factor.csv")
+    book = factor.set_index(["protocol", "variant", "phase"]).loc[
+        ("B", "sigmoid-default-sgd", "initialisation")
+    ]
+    assert 3 < book["factor"] < 8, "each sigmoid layer slows the first about five-fold"
     assert (tmp_path / "results" / "report.html").exists()

@@ -8,15 +8,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vanishing_gradient import chain, statistics
+import test_depth_sweep as planted_sweep
+from vanishing_gradient import chain, depth_sweep, statistics
 from vanishing_gradient.report.beyond import (
     ACCURACY_VERDICT_TEXT,
     HELPS_TEXT,
     SATURATION_VERDICT_TEXT,
+    SLOPE_VERDICT_TEXT,
     VERDICT_HEADINGS,
     render_beyond,
 )
-from vanishing_gradient.report.formatting import interval, p_text, pct
+from vanishing_gradient.report.formatting import interval, num, p_text, pct
 from vanishing_gradient.identity import variant_columns
 
 SEEDS = [1, 2, 3]
@@ -232,6 +234,69 @@ def test_chain_agreement_is_the_tables(section, tables):
     assert "the two do not agree" in render_beyond(wrong, FIGURES, SETTINGS)
     deepest = tables["chain_summary"].iloc[-1]
     assert ("below the bound" in section) == bool(deepest["below_bound"])
+
+
+def sweep_tables(chain_per_layer: float) -> dict[str, pd.DataFrame]:
+    """The depth sweep's tables from the planted per-run rows of test_depth_sweep."""
+    by_run = depth_sweep.log_ratio_by_run(planted_sweep.speed_rows())
+    factors = depth_sweep.per_layer_factor(
+        by_run,
+        planted_sweep.factor_rows(-0.73, 10**-0.735),
+        planted_sweep.chain_rows(chain_per_layer),
+    )
+    return {
+        "depth_sweep_summary": _through_csv(depth_sweep.depth_sweep_summary(by_run)),
+        "per_layer_factor": _through_csv(factors),
+    }
+
+
+SWEEP_SETTINGS = {
+    **SETTINGS,
+    "seeds": planted_sweep.SEEDS,
+    "depth_sweep": {
+        "hidden_layers": planted_sweep.DEPTHS,
+        "width": 30,
+        "variants": list(planted_sweep.PLANTED),
+        "speed_epochs": 3,
+        "accuracy_epochs": 3,
+        "accuracy_training_size": 5000,
+    },
+    "chain": {"weight_scale": 1.0},
+}
+
+
+def test_depth_sweep_shows_the_tables_factors_tests_and_predictions(tables):
+    sweep = sweep_tables(chain_per_layer=-1.0)
+    section = render_beyond({**tables, **sweep}, FIGURES, SWEEP_SETTINGS)
+    text = section.split("### How fast the gradient vanishes per layer: the depth sweep")[1]
+    for _, r in sweep["per_layer_factor"].iterrows():
+        cell = f"×{num(r['factor'])} [{num(r['factor_ci_low'])}, {num(r['factor_ci_high'])}]"
+        verdict = (
+            f"{p_text(r['p_value'])}; {p_text(r['p_holm'])}: {SLOPE_VERDICT_TEXT[r['verdict']]}"
+        )
+        assert re.search(
+            rf"^\| {r['variant']} \| [^|]+ \| {re.escape(cell)} \(n = 4\) \| {re.escape(verdict)} \|",
+            text,
+            re.MULTILINE,
+        )
+    assert "The chain's prediction lies outside the 95 % interval of every row" in text
+    assert "The width-aware prediction lies inside the 95 % interval of 3 of 6 rows" in text
+    assert "seeds 1, 2, 3, 4 (4 seeds per fit)" in text and "3 epochs" in text
+    assert "Fewer than the" not in text
+    short = dict(sweep)
+    short["per_layer_factor"] = sweep["per_layer_factor"].assign(n_seeds=[4, 4, 4, 4, 4, 3])
+    text = render_beyond({**tables, **short}, FIGURES, SWEEP_SETTINGS)
+    assert (
+        "Fewer than the 4 seeds enter 1 of the fits (relu-he-sgd protocol A, median over " in text
+    )
+    inside = sweep_tables(chain_per_layer=-0.705)  # the sigmoid's planted slope at initialisation
+    flags = inside["per_layer_factor"]["chain_in_ci"].astype(bool)
+    assert flags.any() and not flags.all()
+    text = render_beyond({**tables, **inside}, FIGURES, SWEEP_SETTINGS)
+    assert (
+        f"The chain's prediction lies inside the 95 % interval of {int(flags.sum())} of 6 rows"
+        in text
+    )
 
 
 def test_figures_embedded_and_absent_ones_skipped(section, tables):

@@ -5,11 +5,13 @@ import importlib.metadata
 import re
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
 from conftest import ROOT, planned_jobs, snakemake, write_config
+from test_depth_sweep import BY_RUN_COLUMNS
 from vanishing_gradient.report.captions import render_caption
 
 pytestmark = pytest.mark.workflow
@@ -171,6 +173,48 @@ def test_ablation_tables_carry_their_identity_and_compare_with_the_baseline(fini
     assert set(check["verdict"]) <= {"shown", "partly_shown", "not_shown"}
 
 
+def test_depth_sweep_tables_follow_the_output_contract(finished_workflow):
+    sweep = finished_workflow / "results" / "depth_sweep"
+    run = pd.read_csv(sweep / "relu-he-sgd" / "seed2.speed.csv")
+    identity = ["protocol", "variant", "activation", "initialiser", "optimiser", "architecture"]
+    assert list(run.columns) == [*identity, "seed", "epoch", "layer", "grad_norm"]
+    assert run.groupby(["protocol", "architecture"]).size().to_dict() == {
+        ("A", "784-4-10"): 2 * 1,  # epochs 0..1 x hidden layers
+        ("A", "784-4-4-10"): 2 * 2,
+        ("A", "784-4-4-4-10"): 2 * 3,
+        ("B", "784-4-10"): 4 * 1,  # epochs 0..3
+        ("B", "784-4-4-10"): 4 * 2,
+        ("B", "784-4-4-4-10"): 4 * 3,
+    }
+    by_run = pd.read_csv(sweep / "tables" / "depth_sweep.csv")
+    assert list(by_run.columns) == BY_RUN_COLUMNS
+    # B at initialisation and over training, A over training; 2 variants x 3 depths x 2 seeds
+    assert len(by_run) == 3 * 2 * 3 * 2
+    # one hidden layer: ratio 1, or undefined where its speed is 0 (dead ReLU units of width 4)
+    assert set(by_run.loc[by_run["hidden_layers"] == 1, "log10_ratio"].dropna()) == {0.0}
+    factor = pd.read_csv(sweep / "tables" / "per_layer_factor.csv")
+    assert factor[["protocol", "variant", "phase"]].values.tolist() == [
+        ["B", "sigmoid-default-sgd", "initialisation"],
+        ["B", "sigmoid-default-sgd", "training"],
+        ["B", "relu-he-sgd", "initialisation"],
+        ["B", "relu-he-sgd", "training"],
+        ["A", "sigmoid-default-sgd", "training"],
+        ["A", "relu-he-sgd", "training"],
+    ]
+    # a seed whose slope is undefined (a ratio 0/0 or infinite) is left out of the fit
+    sigmoid = factor[factor["variant"] == "sigmoid-default-sgd"]
+    assert (sigmoid["n_seeds"] == 2).all() and factor["n_seeds"].between(0, 2).all()
+    assert (factor["n_depths"] == 3).all()
+    assert np.allclose(factor["factor"], 10 ** factor["slope"], equal_nan=True)
+    assert (factor["p_holm"].dropna() >= factor["p_value"].dropna()).all()
+    assert set(factor["verdict"]) <= {"higher", "lower", "within_seed_spread", "not_testable"}
+    summary = pd.read_csv(sweep / "tables" / "depth_sweep_summary.csv")
+    assert set(summary.loc[summary["variant"] == "sigmoid-default-sgd", "n_seeds"]) == {2}
+    report = (finished_workflow / "results" / "report.md").read_text()
+    assert "### How fast the gradient vanishes per layer: the depth sweep" in report
+    assert "figures/depth_sweep.png" in report
+
+
 def test_report_captions_are_the_caption_files(finished_workflow):
     report = (finished_workflow / "results" / "report.md").read_text()
     config = yaml.safe_load((finished_workflow / "config.yaml").read_text())
@@ -220,6 +264,7 @@ def test_figure_setting_reruns_only_figures_and_report(workflow_copy):
         "plot_accuracy_vs_epoch",
         "plot_ablation",
         "plot_neuron_chain",
+        "plot_depth_sweep",
     }
 
 
@@ -247,6 +292,25 @@ def test_adam_and_clipping_settings_rerun_only_their_variants(workflow_copy, set
     change_config(workflow_copy, lambda c: c["ablation"].update(setting))
     jobs = planned_jobs(workflow_copy)
     assert jobs["train_variant_for_accuracy"] == jobs["train_variant_for_speed"] == 1 * 2
+
+
+def test_depth_sweep_settings_rerun_only_the_sweep(workflow_copy):
+    change_config(workflow_copy, lambda c: c["depth_sweep"].update(speed_epochs=4))
+    jobs = planned_jobs(workflow_copy)
+    assert jobs["sweep_depth"] == 2 * 2  # every variant x seed
+    assert set(jobs) == {
+        "sweep_depth",
+        "aggregate_depth_sweep",
+        "plot_depth_sweep",
+        "write_report",
+        "all",
+    }
+
+
+def test_depth_sweep_needs_two_depths(workflow_copy):
+    change_config(workflow_copy, lambda c: c["depth_sweep"].update(hidden_layers=[3]))
+    done = snakemake(workflow_copy, "--dry-run", check=False)
+    assert done.returncode != 0 and "hidden_layers" in done.stdout + done.stderr
 
 
 def test_new_seed_trains_only_that_seed(workflow_copy):

@@ -82,11 +82,11 @@ def figure_files(figure):
     return expand(FIGURE_FILE, figure=figure, ext=config["figures"]["formats"])
 
 
-def protocol_params(section, epochs=None):
+def protocol_params(section, **replaced):
     """The protocol's hyper-parameters as a tuple of pairs in a fixed order (deterministic
-    params); ``epochs`` replaces the section's own when given."""
+    params); ``replaced`` (e.g. ``epochs=10``) replaces the section's own values."""
     keys = ["training_size", "epochs", "mini_batch_size", "eta", "lmbda"]
-    values = {**config[section], **({"epochs": epochs} if epochs else {})}
+    values = {**config[section], **replaced}
     return tuple((key, values[key]) for key in keys)
 
 
@@ -152,6 +152,16 @@ def ablation_runs(protocol, kind):
     )
 
 
+def depth_sweep_runs(kind):
+    """Per-run outputs of the depth sweep of one kind (an output of sweep_depth): one per
+    variant x seed of the ablation."""
+    return expand(
+        rules.sweep_depth.output[kind],
+        variant=config["depth_sweep"]["variants"],
+        seed=config["ablation"]["seeds"],
+    )
+
+
 # Figures of the report, in its order: name -> (its caption, the wildcards of the rule that
 # draws it, with which `snakemake --report` renders that caption).
 REPORT_FIGURES = {
@@ -172,6 +182,7 @@ BEYOND_FIGURES = {
         "chain_vanishing",
         "chain_exploding",
         "unstable_width",
+        "depth_sweep",
     ]
 }
 

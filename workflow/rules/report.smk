@@ -16,11 +16,14 @@ rule write_report:
         chain_summary=rules.simulate_neuron_chain.output.summary,
         chain_exploding=rules.simulate_neuron_chain.output.exploding,
         unstable_width=rules.simulate_neuron_chain.output.unstable_width,
+        depth_sweep_summary=rules.aggregate_depth_sweep.output.summary,
+        per_layer_factor=rules.aggregate_depth_sweep.output.per_layer_factor,
         beyond_figures=report_figures(BEYOND_FIGURES),
         run_records=accuracy_runs("provenance")
         + speed_runs("provenance")
         + ablation_runs("accuracy", "provenance")
-        + ablation_runs("speed", "provenance"),
+        + ablation_runs("speed", "provenance")
+        + depth_sweep_runs("provenance"),
     output:
         markdown="results/report.md",
         html="results/report.html",

@@ -1,10 +1,12 @@
 """The report's "Beyond the chapter" section: the ablation of activation, initialiser,
 optimiser and the remedies of the last decade on the deep network, the saturation of its
-hidden layers, and the chain of single neurons.
+hidden layers, the chain of single neurons, and the depth sweep.
 
 Every number and verdict is a cell of the tables passed in: variant_comparison (each
-variant against the baseline, with its verdicts), saturation_check, and the chain's
-below_bound and within_tolerance columns; this module only formats them. Variants keep
+variant against the baseline, with its verdicts), saturation_check, the chain's
+below_bound and within_tolerance columns, and the depth sweep's per_layer_factor (its
+intervals, Holm-adjusted p-values, verdicts and whether each prediction lies inside the
+interval); this module only formats them. Variants keep
 the order of the tables. The ablation's speed ratio is last / first hidden layer (> 1:
 the first layer learns more slowly, the vanishing gradient); the chain's is first / last.
 """
@@ -15,6 +17,7 @@ from .. import book
 from ..ablation_plots import default_saturation_variants, variant_order
 from ..chain import EXPLODING_RTOL
 from ..chain_plots import weights_text
+from ..depth_sweep_plots import panel_title
 from ..identity import REMEDIES
 from ..initialisers import SPARSE_INPUTS
 from ..network import BATCH_NORM_EPSILON, RUNNING_MOMENTUM
@@ -447,15 +450,180 @@ def chain(tables: dict[str, pd.DataFrame], figures: dict) -> str:
     return join(["### The chain of single neurons", *blocks])
 
 
+# The per-layer factor's verdicts (statistics.difference_verdict of the slope) in words.
+SLOPE_VERDICT_TEXT = {
+    "higher": "the ratio grows with depth beyond the seed spread: a vanishing gradient",
+    "lower": "the ratio shrinks with depth beyond the seed spread: an exploding gradient",
+    "within_seed_spread": "no trend with depth beyond the seed spread",
+    "not_testable": "not testable (fewer than two seeds, or no spread)",
+}
+
+
+def factor_interval(value: float, low: float, high: float) -> str:
+    """'×5.06 [4.68, 5.46]'."""
+    return f"×{num(value)} [{num(low)}, {num(high)}]"
+
+
+def power_of_ten(exponent: float) -> str:
+    """'10^6.27' for a log10 value; '—' where it is missing."""
+    return "—" if pd.isna(exponent) else f"10^{exponent:.2f}"
+
+
+def inside(flag) -> str:
+    """Whether a prediction lies within the interval: 'inside', 'outside' or '—'."""
+    return "—" if pd.isna(flag) else ("inside" if flag else "outside")
+
+
+def prediction_text(flags: pd.Series, rows: pd.DataFrame, name: str) -> str:
+    """Where a prediction falls, over the rows of the per-layer factor table."""
+    flags = flags.astype("boolean")  # missing where there is no interval
+    tested = flags.notna()
+    hits = [
+        f"{r['variant']} {panel_title(r['protocol'], r['phase'], r['epochs'])}"
+        for _, r in rows[flags.fillna(False).to_numpy()].iterrows()
+    ]
+    if not tested.any():
+        return f"{name}: no interval to compare with (fewer than two seeds)."
+    if not hits:
+        return (
+            f"{name} lies outside the 95 % interval of every row: it fails to predict the factor."
+        )
+    return (
+        f"{name} lies inside the 95 % interval of {len(hits)} of {int(tested.sum())} rows "
+        f"({'; '.join(hits)}) and outside the others."
+    )
+
+
+def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) -> str:
+    """The depth sweep: per variant and phase the fitted per-layer factor with its interval,
+    its test, the chain's and the width-aware predictions, the factors measured at
+    initialisation, the deepest networks' ratios and the figure."""
+    factors, summary = tables.get("per_layer_factor"), tables.get("depth_sweep_summary")
+    if factors is None or factors.empty or summary is None or summary.empty:
+        return ""
+    sweep, seeds = settings["depth_sweep"], settings["seeds"]
+    speed, accuracy = settings["speed"], settings["accuracy"]
+    first = factors.iloc[0]
+    rows = [
+        [
+            r["variant"],
+            panel_title(r["protocol"], r["phase"], r["epochs"]),
+            f"{factor_interval(r['factor'], r['factor_ci_low'], r['factor_ci_high'])} "
+            f"(n = {int(r['n_seeds'])})",
+            f"{p_text(r['p_value'])}; {p_text(r['p_holm'])}: {SLOPE_VERDICT_TEXT[r['verdict']]}",
+            (
+                f"×{num(r['book_factor'])} ({inside(r['book_in_ci'])})"
+                if not pd.isna(r["book_factor"])
+                else "—"
+            ),
+            f"×{num(r['chain_factor'])} ({inside(r['chain_in_ci'])})",
+            f"×{num(10 ** r['rms_slope'])} ({inside(r['rms_in_ci'])})",
+        ]
+        for _, r in factors.iterrows()
+    ]
+    header = [
+        "variant",
+        "measured",
+        "per-layer factor 10^slope [95 % interval] (n seeds)",
+        "t-test of slope 0: p; Holm-adjusted p",
+        "book (inside the interval?)",
+        "chain of single neurons (inside the interval?)",
+        "width-aware prediction (inside?)",
+    ]
+    measured = factors.drop_duplicates("variant")
+    factor_rows = [
+        [
+            r["variant"],
+            str(int(r["n_factor_layers"])),
+            num(r["mean_abs_factor"]),
+            num(10 ** r["mean_log10_factor"]),
+            num(r["rms_factor"]),
+        ]
+        for _, r in measured.iterrows()
+    ]
+    factor_header = [
+        "variant",
+        "layers measured (all depths and seeds)",
+        "mean ∣W^l_kj φ'(z^(l−1)_k)∣",
+        "geometric mean of ∣W^l_kj φ'(z^(l−1)_k)∣",
+        "width-aware factor √(Σ_k φ'_k² Σ_j W_kj² / n_l)",
+    ]
+    short = factors[factors["n_seeds"] < len(seeds)]
+    short_text = (
+        f"Fewer than the {len(seeds)} seeds enter {len(short)} of the fits ("
+        + "; ".join(
+            f"{r['variant']} {panel_title(r['protocol'], r['phase'], r['epochs'])}: "
+            f"n = {int(r['n_seeds'])}"
+            for _, r in short.iterrows()
+        )
+        + "): a seed has no slope when one of its ratios is 0/0 or infinite, i.e. a hidden "
+        "layer's speed is exactly 0 (all its units inactive, as dead ReLU units are)."
+        if not short.empty
+        else ""
+    )
+    initial = summary[summary["phase"] == "initialisation"]
+    deepest = initial[initial["hidden_layers"] == initial["hidden_layers"].max()]
+    deepest_text = "; ".join(
+        f"{r['variant']} {power_of_ten(r['mean'])} (95 % interval {power_of_ten(r['ci_low'])} to "
+        f"{power_of_ten(r['ci_high'])})"
+        for _, r in deepest.iterrows()
+    )
+    return join(
+        [
+            "### How fast the gradient vanishes per layer: the depth sweep",
+            f"We train networks of {min(sweep['hidden_layers'])} to {max(sweep['hidden_layers'])} hidden "
+            f"layers of {sweep['width']} units (784-{sweep['width']}-…-{sweep['width']}-10) in "
+            f"{len(sweep['variants'])} variants ({', '.join(sweep['variants'])}), with the ablation's "
+            f"{seed_list(seeds)} ({seeds_text(factors['n_seeds'])} per fit); each depth is its own "
+            "network drawn from the seed. "
+            f"Protocol B: the first {protocol_text(speed, sweep['speed_epochs'])} (the book runs 500 epochs; "
+            "the sweep's budget allows fewer). Protocol A, shortened: the first "
+            f"{protocol_text({**accuracy, 'training_size': sweep['accuracy_training_size']}, sweep['accuracy_epochs'])}, "
+            f"the speeds measured on the first {accuracy['probe_size']:,} training images. Per run, ρ = "
+            "log10(speed of the last hidden layer / speed of the first) at initialisation (epoch 0, the same "
+            "networks for both protocols) and, over training, the median of ρ over the epochs after it. Per "
+            "seed, the least-squares slope of ρ against the number of hidden layers H (with an intercept) is "
+            "the log10 of the per-layer factor: each added hidden layer multiplies the ratio by 10^slope. "
+            f"Across seeds we give the mean slope's 95 % Student-t interval and test slope = 0 (one-sample t-test), "
+            f"the {int(factors['p_value'].notna().sum())} p-values Holm-adjusted together (adjusted p < "
+            f"{SIGNIFICANCE_LEVEL}: beyond the seed spread).",
+            markdown_table(header, rows),
+            short_text,
+            "The book's factor is the same fit to its single runs at initialisation, over 1 (784-30-10, "
+            f"ratio 1 by definition) to 4 hidden layers where ours spans {int(first['depth_min'])} to "
+            f"{int(first['depth_max'])}; it is shown where the sweep trains the book's network at its width. "
+            "Two predictions stand beside each fit. The chain of single neurons (weights N(0, "
+            f"{settings['chain']['weight_scale']}²), biases N(0, 1)) gives the slope of its mean log10 ratio "
+            f"against depth: ×{num(first['chain_factor'])} per layer, a sigmoid chain whatever the variant. "
+            "The width-aware prediction uses each network's own weights and derivatives at initialisation: "
+            "if the backpropagated δ^l_j are uncorrelated and alike, ‖δ^(l−1)‖/‖δ^l‖ = √(Σ_k φ'(z^(l−1)_k)² "
+            "Σ_j (W^l_kj)² / n_l), averaged over the images; its per-layer factor is 10^(−mean log10) of it. "
+            + prediction_text(factors["chain_in_ci"], factors, "The chain's prediction")
+            + " "
+            + prediction_text(factors["rms_in_ci"], factors, "The width-aware prediction"),
+            f"The factors measured at initialisation on protocol B's {speed['training_size']:,} images, for "
+            "every hidden layer l ≥ 2 of every depth and seed (mean over images and unit pairs k, j; a "
+            "geometric mean of 0 means some factors are 0: inactive ReLU units or zero weights):",
+            markdown_table(factor_header, factor_rows),
+            "The single-neuron factor ∣w σ'(z)∣ describes one path; a layer of width n sums n of them, so in "
+            "these networks it is not the per-layer factor of the speed (compare the columns). At the "
+            f"deepest network swept, H = {int(deepest['hidden_layers'].max())}, the ratio at initialisation "
+            f"is {deepest_text} (geometric mean over {seeds_text(deepest['n_seeds'])}).",
+            figure(figures, "depth_sweep"),
+        ]
+    )
+
+
 def render_beyond(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) -> str:
     """The Markdown section "## Beyond the chapter".
 
     ``tables``: ablation_accuracy_summary, ablation_speed_ratio and variant_comparison
     (required), ablation_saturation_summary with ablation_saturation_check, chain_summary,
-    chain_exploding and unstable_width (each skipped when absent); ``figures``: name ->
-    {"path", "caption"} (absent ones skipped); ``settings``: the config's ablation section
-    (architecture, seeds, accuracy_epochs, speed_epochs, momentum, momentum_schedule,
-    baseline) with the protocol sections accuracy and speed.
+    chain_exploding, unstable_width, and depth_sweep_summary with per_layer_factor (each
+    skipped when absent); ``figures``: name -> {"path", "caption"} (absent ones skipped);
+    ``settings``: the config's ablation section (architecture, seeds, accuracy_epochs,
+    speed_epochs, momentum, momentum_schedule, baseline) with the sections accuracy, speed,
+    and, for the depth sweep, depth_sweep and chain.
     """
     required = ["ablation_accuracy_summary", "ablation_speed_ratio", "variant_comparison"]
     missing = [name for name in required if name not in tables]
@@ -469,5 +637,6 @@ def render_beyond(tables: dict[str, pd.DataFrame], figures: dict, settings: dict
             results(tables, figures, settings, variants, baseline),
             saturation(tables, figures, baseline),
             chain(tables, figures),
+            depth_sweep(tables, figures, settings),
         ]
     )

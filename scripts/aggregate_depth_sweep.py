@@ -1,0 +1,21 @@
+"""The depth sweep's per-run CSVs -> the log ratio per run, its summary across seeds, and the
+fitted per-layer factor beside the chain's prediction."""
+
+from vanishing_gradient import depth_sweep
+from vanishing_gradient.job_log import log_to
+from vanishing_gradient.tables import read_all
+
+log_to(snakemake.log[0])
+by_run = depth_sweep.log_ratio_by_run(read_all(snakemake.input.speed))
+tables = {
+    "by_run": by_run,
+    "summary": depth_sweep.depth_sweep_summary(by_run),
+    "per_layer_factor": depth_sweep.per_layer_factor(
+        by_run,
+        read_all(snakemake.input.factors),
+        read_all([snakemake.input.chain_summary]),
+        book_variant=snakemake.params.book_variant,
+    ),
+}
+for name, table in tables.items():
+    table.to_csv(snakemake.output[name], index=False)

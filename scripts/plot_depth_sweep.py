@@ -1,0 +1,13 @@
+"""The depth sweep's figure: last/first speed ratio against depth per variant."""
+
+import pandas as pd
+
+from vanishing_gradient.depth_sweep_plots import depth_sweep_figure
+from vanishing_gradient.figure_files import save_figure
+from vanishing_gradient.job_log import log_to
+
+log_to(snakemake.log[0])
+figure = depth_sweep_figure(
+    pd.read_csv(snakemake.input.summary), pd.read_csv(snakemake.input.per_layer_factor)
+)
+save_figure(figure, snakemake.output, dpi=snakemake.params.dpi)

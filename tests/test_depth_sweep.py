@@ -1,0 +1,362 @@
+"""The depth sweep: its runs on small synthetic data, and its statistics on per-run rows
+whose log ratios, slopes and factors are planted, so the right answers are known."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from vanishing_gradient.activations import activate, slope
+from vanishing_gradient.depth_runs import (
+    backward_factors,
+    probed_training,
+    run_depth_sweep,
+    sweep_architecture,
+)
+from vanishing_gradient.depth_sweep import (
+    chain_slope,
+    depth_sweep_summary,
+    least_squares_slope,
+    log_ratio_by_run,
+    per_layer_factor,
+    slopes_by_seed,
+    t_summary,
+)
+from vanishing_gradient.depth_sweep_plots import depth_sweep_figure
+from vanishing_gradient.identity import run_identity
+from vanishing_gradient.network import Network, deltas
+from vanishing_gradient.protocols import Protocol, Variant, run_accuracy_protocol
+
+from test_protocols import data  # noqa: F401 - the fixture: learnable synthetic digits
+
+SEEDS = [1, 2, 3, 4]
+DEPTHS = [1, 2, 3, 4, 5, 6]
+# variant -> per-seed log10 slope of the ratio against depth, at initialisation
+PLANTED = {
+    "sigmoid-default-sgd": [0.68, 0.70, 0.71, 0.73],
+    "relu-he-sgd": [0.02, -0.05, 0.04, -0.03],
+}
+T_975_3 = 3.182446305284263
+# the output contract of depth_sweep.csv
+BY_RUN_COLUMNS = [
+    "protocol",
+    "variant",
+    "activation",
+    "initialiser",
+    "optimiser",
+    "hidden_layers",
+    "architecture",
+    "seed",
+    "phase",
+    "epochs",
+    "log10_ratio",
+]  # Student's t, 97.5 % quantile, 3 degrees of freedom
+
+
+def speed_rows(planted=PLANTED, epochs=3, steeper=0.05) -> pd.DataFrame:
+    """Per-run speed rows with ``log10(last / first) = beta (H - 1)``, ``beta`` the planted
+    slope at epoch 0 and ``steeper`` more at every later epoch; the layers between follow a
+    straight line in log10."""
+    rows = []
+    for protocol in ("B", "A"):
+        for variant, slopes in planted.items():
+            for seed, beta in zip(SEEDS, slopes):
+                for depth in DEPTHS:
+                    identity = run_identity(protocol, sweep_architecture(depth, 30), seed, variant)
+                    for epoch in range(epochs + 1):
+                        rho = (beta + (steeper if epoch else 0.0)) * (depth - 1)
+                        for layer in range(1, depth + 1):
+                            position = (layer - 1) / (depth - 1) if depth > 1 else 0.0
+                            rows.append(
+                                {
+                                    **identity,
+                                    "epoch": epoch,
+                                    "layer": layer,
+                                    "grad_norm": 1e-3 * seed * 10 ** (rho * position),
+                                }
+                            )
+    return pd.DataFrame(rows)
+
+
+def chain_rows(per_layer: float = -1.0) -> pd.DataFrame:
+    """A chain summary whose mean log10 ratio (first / last) falls by ``per_layer``."""
+    depth = np.arange(1, 8)
+    return pd.DataFrame(
+        {"weight_scale": 1.0, "depth": depth, "mean_log10": per_layer * (depth - 1) + 0.05}
+    )
+
+
+def factor_rows(mean_log10: float, rms: float) -> pd.DataFrame:
+    rows = []
+    for variant in PLANTED:
+        for seed in SEEDS:
+            for layer in (2, 3):
+                rows.append(
+                    {
+                        **run_identity("B", "784-30-30-30-10", seed, variant),
+                        "layer": layer,
+                        "mean_abs_factor": 0.03,
+                        "mean_log10_factor": mean_log10,
+                        "rms_factor": rms,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def by_run():
+    return log_ratio_by_run(speed_rows())
+
+
+def test_log_ratio_is_the_planted_one(by_run):
+    assert list(by_run.columns) == BY_RUN_COLUMNS
+    initial = by_run[by_run["phase"] == "initialisation"]
+    assert set(initial["protocol"]) == {"B"}, "protocol A starts from protocol B's networks"
+    for _, r in by_run.iterrows():
+        beta = PLANTED[r["variant"]][SEEDS.index(r["seed"])]
+        expected = (beta + (0.05 if r["phase"] == "training" else 0)) * (r["hidden_layers"] - 1)
+        assert r["log10_ratio"] == pytest.approx(expected, abs=1e-12)
+    assert set(by_run.loc[by_run["phase"] == "training", "epochs"]) == {"1–3"}
+    assert len(by_run) == (1 + 2) * len(PLANTED) * len(SEEDS) * len(DEPTHS)
+
+
+def test_slopes_per_seed_are_the_planted_slopes(by_run):
+    seeds = slopes_by_seed(by_run)
+    for _, r in seeds.iterrows():
+        steeper = 0.05 if r["phase"] == "training" else 0.0
+        assert r["slope"] == pytest.approx(PLANTED[r["variant"]][SEEDS.index(r["seed"])] + steeper)
+        assert r["n_depths"] == len(DEPTHS)
+
+
+def test_least_squares_slope():
+    assert least_squares_slope([1, 2, 3], [1, 3, 5]) == pytest.approx(2.0)
+    assert least_squares_slope([1, 2, 3, 4], [0, 1, 1, 2]) == pytest.approx(0.6)
+    assert np.isnan(least_squares_slope([2, 2], [1, 3])), "one depth has no slope"
+    assert np.isnan(least_squares_slope([1, 2], [1, -np.inf]))
+
+
+def test_t_summary_against_hand_computation():
+    values = np.array([0.68, 0.70, 0.71, 0.73])
+    mean, sd = values.mean(), np.sqrt(np.sum((values - values.mean()) ** 2) / 3)
+    summary = t_summary(values)
+    assert summary["mean"] == pytest.approx(0.705) and summary["std"] == pytest.approx(sd)
+    assert summary["ci_low"] == pytest.approx(mean - T_975_3 * sd / 2)
+    assert summary["ci_high"] == pytest.approx(mean + T_975_3 * sd / 2)
+    t = mean / (sd / 2)
+    assert summary["p_value"] == pytest.approx(2 * stats.t.sf(t, 3))
+    assert np.isnan(t_summary([0.5])["ci_low"]), "one seed has no interval"
+    flat = t_summary([0.0, 0.0, 0.0])
+    assert flat["ci_low"] == flat["ci_high"] == 0.0 and np.isnan(flat["p_value"])
+
+
+def test_summary_across_seeds(by_run):
+    summary = depth_sweep_summary(by_run)
+    row = summary[
+        (summary["protocol"] == "B")
+        & (summary["variant"] == "sigmoid-default-sgd")
+        & (summary["hidden_layers"] == 6)
+        & (summary["phase"] == "initialisation")
+    ].iloc[0]
+    planted = np.array(PLANTED["sigmoid-default-sgd"]) * 5
+    assert row["n_seeds"] == 4 and row["mean"] == pytest.approx(planted.mean())
+    assert row["min"] == pytest.approx(planted.min()) and row["max"] == pytest.approx(planted.max())
+    assert row["ratio_geometric_mean"] == pytest.approx(10 ** planted.mean())
+    assert row["ci_low"] < row["mean"] < row["ci_high"]
+
+
+def test_per_layer_factor_is_the_planted_one_with_its_interval(by_run):
+    table = per_layer_factor(by_run, factor_rows(-0.73, 10**-0.735), chain_rows(-1.0))
+    assert [tuple(r) for r in table[["protocol", "variant", "phase"]].to_numpy()] == [
+        ("B", "sigmoid-default-sgd", "initialisation"),
+        ("B", "sigmoid-default-sgd", "training"),
+        ("B", "relu-he-sgd", "initialisation"),
+        ("B", "relu-he-sgd", "training"),
+        ("A", "sigmoid-default-sgd", "training"),
+        ("A", "relu-he-sgd", "training"),
+    ]
+    sigmoid = table[(table["variant"] == "sigmoid-default-sgd") & (table["protocol"] == "B")]
+    for _, r in sigmoid.iterrows():
+        planted = np.array(PLANTED["sigmoid-default-sgd"]) + (r["phase"] == "training") * 0.05
+        half = T_975_3 * planted.std(ddof=1) / 2
+        assert r["slope"] == pytest.approx(planted.mean())
+        assert r["factor"] == pytest.approx(10 ** planted.mean())
+        assert r["slope_ci_low"] == pytest.approx(planted.mean() - half)
+        assert r["factor_ci_high"] == pytest.approx(10 ** (planted.mean() + half))
+        assert r["verdict"] == "higher" and r["p_holm"] < 0.05
+        assert r["n_seeds"] == 4 and (r["depth_min"], r["depth_max"]) == (1, 6)
+    relu = table[table["variant"] == "relu-he-sgd"]
+    assert set(relu["verdict"]) == {"within_seed_spread"}
+    assert (table["p_holm"] >= table["p_value"]).all()
+    # the predictions, in the same units, and whether they fall inside the interval
+    assert table["chain_slope"].unique() == pytest.approx([1.0])
+    assert table["chain_factor"].unique() == pytest.approx([10.0])
+    assert not table["chain_in_ci"].any()
+    assert table["log_mean_slope"].to_numpy() == pytest.approx(0.73)
+    assert table["rms_slope"].to_numpy() == pytest.approx(0.735)
+    assert sigmoid["rms_in_ci"].all() and sigmoid["log_mean_in_ci"].all()
+    assert not relu["rms_in_ci"].any()
+    assert (table["n_factor_layers"] == 2 * len(SEEDS)).all()
+
+
+def test_book_factor_on_the_books_network_at_initialisation(by_run):
+    # the book's ratios at initialisation: 1 (one hidden layer), 0.31/0.07, 0.283/0.012, 0.285/0.003
+    logs = np.log10([1.0, 0.31 / 0.07, 0.283 / 0.012, 0.285 / 0.003])
+    expected = 10 ** np.polyfit([1, 2, 3, 4], logs, 1)[0]
+    factors, chain = factor_rows(-0.73, 10**-0.735), chain_rows()
+    table = per_layer_factor(by_run, factors, chain, book_variant="sigmoid-default-sgd")
+    book = table.dropna(subset="book_factor")
+    assert book[["protocol", "variant", "phase"]].values.tolist() == [
+        ["B", "sigmoid-default-sgd", "initialisation"]
+    ]
+    assert book["book_factor"].item() == pytest.approx(expected) == pytest.approx(4.634, abs=1e-3)
+    assert book["book_in_ci"].item() is False  # the planted slope, 0.705, is steeper
+    assert per_layer_factor(by_run, factors, chain)["book_factor"].isna().all()
+    narrow = by_run.assign(architecture=by_run["architecture"].str.replace("30", "8"))
+    table = per_layer_factor(narrow, factors, chain, book_variant="sigmoid-default-sgd")
+    assert table["book_factor"].isna().all(), "another width is not the book's network"
+
+
+def test_chain_slope_is_minus_the_slope_of_its_mean_log_ratio():
+    assert chain_slope(chain_rows(-0.6)) == pytest.approx(0.6)
+    two_scales = pd.concat([chain_rows(), chain_rows().assign(weight_scale=2.0)])
+    with pytest.raises(ValueError, match="several weight scales"):
+        chain_slope(two_scales)
+
+
+def test_figure_draws_a_line_and_band_per_variant_and_the_predictions(by_run):
+    table = per_layer_factor(by_run, factor_rows(-0.705, 10**-0.7), chain_rows(-1.0))
+    fig = depth_sweep_figure(depth_sweep_summary(by_run), table)
+    assert len(fig.axes) == 3
+    for ax in fig.axes:
+        assert ax.get_yscale() == "log"
+        styles = [line.get_linestyle() for line in ax.get_lines()]
+        assert styles.count("-") == 2 and styles.count(":") == 2 and styles.count("--") == 1
+        assert len(ax.collections) == 2  # one band per variant
+    chain_line = next(line for line in fig.axes[0].get_lines() if line.get_linestyle() == "--")
+    assert chain_line.get_ydata()[-1] == pytest.approx(10.0 ** (max(DEPTHS) - 1))
+
+
+def test_sweep_architecture():
+    assert sweep_architecture(1, 30) == "784-30-10"
+    assert sweep_architecture(3, 5) == "784-5-5-5-10"
+    with pytest.raises(ValueError, match="at least one hidden layer"):
+        sweep_architecture(0, 30)
+
+
+def brute_force_factors(net: Network, x: np.ndarray, layer: int) -> tuple[float, float, float]:
+    """The three factors of ``backward_factors`` by explicit loops over images and units."""
+    a = x
+    derivatives = []
+    for w, b in zip(net.weights[:-1], net.biases[:-1]):
+        a = activate(net.activation, a @ w + b)
+        derivatives.append(slope(net.activation, a))
+    w, derivative = net.weights[layer - 1], derivatives[layer - 2]
+    values = [
+        abs(w[k, j] * derivative[i, k])
+        for i in range(len(x))
+        for k in range(w.shape[0])
+        for j in range(w.shape[1])
+    ]
+    squared = sum(
+        np.mean(derivative[:, k] ** 2) * w[k, j] ** 2
+        for k in range(w.shape[0])
+        for j in range(w.shape[1])
+    )
+    return np.mean(values), np.mean(np.log10(values)), np.sqrt(squared / w.shape[1])
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_backward_factors_against_loops(activation):
+    rng = np.random.default_rng(3)
+    sizes = (5, 4, 3, 4, 2)
+    net = Network(
+        [rng.standard_normal((m, n)) for m, n in zip(sizes[:-1], sizes[1:])],
+        [rng.standard_normal(n) for n in sizes[1:]],
+        activation,
+    )
+    x = rng.random((7, 5))
+    rows = backward_factors(net, x)
+    assert [r["layer"] for r in rows] == [2, 3]
+    for r in rows:
+        expected = brute_force_factors(net, x, r["layer"])
+        got = (r["mean_abs_factor"], r["mean_log10_factor"], r["rms_factor"])
+        assert got == pytest.approx(expected, rel=1e-12)
+
+
+def test_backward_factors_of_a_width_one_network_are_the_chain_factors():
+    """One neuron per layer and one image: the product of the factors is the ratio of the
+    first hidden layer's bias gradient to the last's, as backpropagation computes it."""
+    rng = np.random.default_rng(5)
+    net = Network(
+        [rng.standard_normal((1, 1)) for _ in range(5)], [rng.standard_normal(1) for _ in range(5)]
+    )
+    x, y = rng.random((1, 1)), np.array([[1.0]])
+    rows = backward_factors(net, x)
+    _, layer_deltas = deltas(net, x, y)
+    ratio = abs(layer_deltas[0][0, 0] / layer_deltas[3][0, 0])
+    assert np.prod([r["mean_abs_factor"] for r in rows]) == pytest.approx(ratio, rel=1e-12)
+    assert sum(r["mean_log10_factor"] for r in rows) == pytest.approx(np.log10(ratio))
+    for r in rows:  # width one: the width-aware factor is the single neuron's
+        assert r["rms_factor"] == pytest.approx(r["mean_abs_factor"])
+
+
+def test_backward_factors_of_one_hidden_layer_are_none():
+    rng = np.random.default_rng(0)
+    net = Network(
+        [rng.standard_normal((3, 2)), rng.standard_normal((2, 1))], [np.zeros(2), np.zeros(1)]
+    )
+    assert backward_factors(net, rng.random((4, 3))) == []
+
+
+SPEED = Protocol(training_size=100, epochs=3, mini_batch_size=100, eta=0.1, lmbda=5.0)
+ACCURACY = Protocol(training_size=150, epochs=2, mini_batch_size=10, eta=0.5, lmbda=1.0)
+
+
+@pytest.mark.parametrize("variant", ["sigmoid-default-sgd", "tanh-glorot-nesterov"])
+def test_probed_training_gives_protocol_a_speeds(data, variant):
+    architecture = "784-6-5-4-10"
+    expected = run_accuracy_protocol(
+        architecture,
+        4,
+        data,
+        ACCURACY,
+        probe_size=60,
+        train_cost_size=100,
+        variant=Variant.named(variant),
+    ).speed
+    got = probed_training(
+        architecture, 4, data, ACCURACY, probe_size=60, variant=Variant.named(variant)
+    ).frame()
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
+
+
+def test_run_depth_sweep_trains_every_depth_by_both_protocols(data):
+    variant = Variant.named("relu-he-sgd")
+    speeds, factors = run_depth_sweep(
+        [1, 3], 4, 2, data, SPEED, ACCURACY, probe_size=60, variant=variant
+    )
+    speed = speeds.frame()
+    assert list(speed.columns) == [
+        "protocol",
+        "variant",
+        "activation",
+        "initialiser",
+        "optimiser",
+        "architecture",
+        "seed",
+        "epoch",
+        "layer",
+        "grad_norm",
+    ]
+    counts = speed.groupby(["protocol", "architecture"]).size().to_dict()
+    assert counts == {
+        ("A", "784-4-10"): 3 * 1,
+        ("A", "784-4-4-4-10"): 3 * 3,
+        ("B", "784-4-10"): 4 * 1,
+        ("B", "784-4-4-4-10"): 4 * 3,
+    }
+    assert set(speed["variant"]) == {"relu-he-sgd"} and set(speed["seed"]) == {2}
+    factor = factors.frame()
+    assert factor["architecture"].unique().tolist() == ["784-4-4-4-10"]
+    assert factor["layer"].tolist() == [2, 3] and set(factor["protocol"]) == {"B"}
+    assert (factor["rms_factor"] > 0).all()
