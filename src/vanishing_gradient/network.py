@@ -94,6 +94,7 @@ class BatchNorm:
         )
 
     def copy(self) -> "BatchNorm":
+        """A deep copy (the scales and both running statistics)."""
         return BatchNorm(
             *(
                 [a.copy() for a in arrays]
