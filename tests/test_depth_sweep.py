@@ -36,7 +36,7 @@ PLANTED = {
     "sigmoid-default-sgd": [0.68, 0.70, 0.71, 0.73],
     "relu-he-sgd": [0.02, -0.05, 0.04, -0.03],
 }
-T_975_3 = 3.182446305284263
+T_975_3 = 3.182446305284263  # Student's t, 97.5 % quantile, 3 degrees of freedom
 # the output contract of depth_sweep.csv
 BY_RUN_COLUMNS = [
     "protocol",
@@ -44,13 +44,16 @@ BY_RUN_COLUMNS = [
     "activation",
     "initialiser",
     "optimiser",
+    "residual",
+    "batch_norm",
+    "clipping",
     "hidden_layers",
     "architecture",
     "seed",
     "phase",
     "epochs",
     "log10_ratio",
-]  # Student's t, 97.5 % quantile, 3 degrees of freedom
+]
 
 
 def speed_rows(planted=PLANTED, epochs=3, steeper=0.05) -> pd.DataFrame:
@@ -342,6 +345,9 @@ def test_run_depth_sweep_trains_every_depth_by_both_protocols(data):
         "activation",
         "initialiser",
         "optimiser",
+        "residual",
+        "batch_norm",
+        "clipping",
         "architecture",
         "seed",
         "epoch",
