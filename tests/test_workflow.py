@@ -176,7 +176,7 @@ def test_ablation_tables_carry_their_identity_and_compare_with_the_baseline(fini
 def test_depth_sweep_tables_follow_the_output_contract(finished_workflow):
     sweep = finished_workflow / "results" / "depth_sweep"
     run = pd.read_csv(sweep / "relu-he-sgd" / "seed2.speed.csv")
-    identity = ["protocol", "variant", "activation", "initialiser", "optimiser", "architecture"]
+    identity = [*BY_RUN_COLUMNS[: BY_RUN_COLUMNS.index("hidden_layers")], "architecture"]
     assert list(run.columns) == [*identity, "seed", "epoch", "layer", "grad_norm"]
     assert run.groupby(["protocol", "architecture"]).size().to_dict() == {
         ("A", "784-4-10"): 2 * 1,  # epochs 0..1 x hidden layers
