@@ -40,7 +40,7 @@ import numpy as np
 
 from .activations import CODES
 from .network import BATCH_NORM_EPSILON, PIXEL_SCALE, RUNNING_MOMENTUM
-from .sgd import OPTIMISERS, _activate, _momentum_at, _slope
+from .sgd import OPTIMISERS, _activate, _add_bias_and_activate, _momentum_at, _slope
 
 ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON = 0.9, 0.999, 1e-8
 
@@ -143,9 +143,7 @@ def _remedies_epoch(
             bias = used_v[layer]
             width = z.shape[1]
             if layer == n_layers - 1:
-                for i in range(size):
-                    for j in range(width):
-                        z[i, j] = _activate(0, z[i, j] + bias[j])
+                _add_bias_and_activate(z, bias, 0, size)
                 activations[n_layers] = z
                 break
             if batch_norm:

@@ -93,6 +93,24 @@ def _slope(code, a):
     return 1.0 if a > 0.0 else 0.0
 
 
+@numba.njit(cache=True, inline="always")
+def _add_bias_and_activate(z, bias, code, rows):
+    """``z[i, :] <- phi(z[i, :] + bias)`` in place for the first ``rows`` rows (``phi`` of
+    ``code``, as ``_activate``)."""
+    for i in range(rows):
+        for j in range(z.shape[1]):
+            z[i, j] = _activate(code, z[i, j] + bias[j])
+
+
+@numba.njit(cache=True, inline="always")
+def _output_error(delta, output, y, targets):
+    """``delta^L = a^L - y`` in place: row ``i`` of ``delta`` is ``output[i] - y[targets[i]]``."""
+    for i in range(len(targets)):
+        target = y[targets[i]]
+        for j in range(output.shape[1]):
+            delta[i, j] = output[i, j] - target[j]
+
+
 @numba.njit(cache=True)
 def _train_epoch(
     x,
@@ -144,17 +162,11 @@ def _train_epoch(
         for layer in range(n_layers):
             z = np.dot(activations[layer], used_w[layer])
             bias = used_b[layer]
-            code = hidden if layer < n_layers - 1 else 0
-            for i in range(size):
-                for j in range(z.shape[1]):
-                    z[i, j] = _activate(code, z[i, j] + bias[j])
+            _add_bias_and_activate(z, bias, hidden if layer < n_layers - 1 else 0, size)
             activations[layer + 1] = z
         output = activations[n_layers]
         delta = np.empty_like(output)
-        for i in range(size):
-            target = y[order[start + i]]
-            for j in range(output.shape[1]):
-                delta[i, j] = output[i, j] - target[j]
+        _output_error(delta, output, y, order[start : start + size])
         step = eta / size
         for layer in range(n_layers - 1, -1, -1):
             w, b, a_prev = weights[layer], biases[layer], activations[layer]
@@ -260,17 +272,9 @@ def _sgd_epoch(
         # forward, later layers
         for layer in range(1, n_layers):
             w, b, a_prev, a = weights[layer], biases[layer], outputs[layer - 1], outputs[layer]
-            code = hidden if layer < n_layers - 1 else 0
             np.dot(a_prev[:size], w, a[:size])
-            for i in range(size):
-                for j in range(w.shape[1]):
-                    a[i, j] = _activate(code, a[i, j] + b[j])
-        # output error
-        delta, out = errors[n_layers - 1], outputs[n_layers - 1]
-        for i in range(size):
-            target = y[order[start + i]]
-            for j in range(out.shape[1]):
-                delta[i, j] = out[i, j] - target[j]
+            _add_bias_and_activate(a, b, hidden if layer < n_layers - 1 else 0, size)
+        _output_error(errors[n_layers - 1], outputs[n_layers - 1], y, order[start : start + size])
         step = eta / size
         # backward: delta^{l-1} from the old W^l, then W^l and b^l updated
         for layer in range(n_layers - 1, -1, -1):
