@@ -27,8 +27,7 @@ def job_costs(folder: Path) -> pd.DataFrame:
             "folder its rules write their benchmark: files to"
         )
     runs = pd.concat(
-        pd.read_csv(path, sep="\t").assign(rule=path.relative_to(folder).parts[0])
-        for path in files
+        pd.read_csv(path, sep="\t").assign(rule=path.relative_to(folder).parts[0]) for path in files
     )
     return (
         runs.groupby("rule")
