@@ -290,13 +290,21 @@ def test_depth_sweep_shows_the_tables_factors_tests_and_predictions(tables):
         "Fewer than the 4 seeds enter 1 of the fits (relu-he-sgd protocol A, median over " in text
     )
     inside = sweep_tables(chain_per_layer=-0.705)  # the sigmoid's planted slope at initialisation
-    flags = inside["per_layer_factor"]["chain_in_ci"].astype(bool)
-    assert flags.any() and not flags.all()
+    flags = inside["per_layer_factor"]["chain_in_ci"].astype("boolean")
+    assert flags.notna().sum() == 3, "the chain models the sigmoid network's rows alone"
+    assert flags.any() and not flags.fillna(False).all()
     text = render_beyond({**tables, **inside}, FIGURES, SWEEP_SETTINGS)
     assert (
-        f"The chain's prediction lies inside the 95 % interval of {int(flags.sum())} of 6 rows"
+        f"The chain's prediction lies inside the 95 % interval of {int(flags.sum())} of 3 rows"
         in text
     )
+    assert "given for the variants with plain sigmoid hidden layers" in text
+    fits = [
+        line.split(" | ")
+        for line in text.splitlines()
+        if line.startswith("| relu-he-sgd |") and line.count(" | ") == 6  # the table of fits
+    ]
+    assert len(fits) == 3 and all(cells[5] == "—" for cells in fits)  # no chain prediction
 
 
 def test_figures_embedded_and_absent_ones_skipped(section, tables):

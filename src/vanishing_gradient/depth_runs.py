@@ -17,7 +17,7 @@ import numpy as np
 
 from .activations import slope
 from .identity import run_identity
-from .network import Network, as_inputs, forward, mean_bias_gradients, one_hot
+from .network import Network, as_inputs, forward_pass, mean_bias_gradients, one_hot
 from .protocols import (
     Protocol,
     Table,
@@ -44,50 +44,59 @@ def sweep_architecture(hidden_layers: int, width: int) -> str:
 
 
 def backward_factors(net: Network, x: np.ndarray) -> list[dict]:
-    """The factors backpropagation multiplies by between hidden layers, at the network's
-    current parameters, on the inputs ``x`` (one image per row).
+    """The factors backpropagation multiplies the gradient by, layer to layer, at the
+    network's current parameters, on the inputs ``x`` (one image per row).
 
-    ``delta^{l-1}_k = phi'(z^{l-1}_k) sum_j W^l_{kj} delta^l_j``: a unit pair ``(k, j)`` of
-    hidden layers ``l - 1`` and ``l`` contributes the factor ``F_{kj} = W^l_{kj} phi'(z^{l-1}_k)``,
-    the single-neuron chain's ``w_{j+1} sigma'(z_j)``. For every hidden layer ``l = 2 .. H``
-    (the pairs a gradient crosses from the last hidden layer ``H`` down to the first), with
-    ``m`` images, ``n_{l-1}`` and ``n_l`` units:
+    Per image and hidden layer ``l = 2 .. H`` (the layers a gradient crosses from the last
+    hidden layer ``H`` down to the first), the layer's Jacobian ``J^l_{kj} = da^l_j /
+    da^{l-1}_k`` carries ``e^l = dC/da^l`` down as ``e^{l-1} = J^l e^l``
+    (``network.py``'s backward pass). With ``phi'`` taken at the units' output
+    (``activations.slope`` of ``h^l = phi(u^l)``)::
 
-        mean_abs_factor   = (1 / (m n_{l-1} n_l)) sum_{x,k,j} |W^l_{kj}| phi'(z^{l-1}_k(x))
-        mean_log10_factor = (1 / (m n_{l-1} n_l)) sum_{x,k,j} log10 |W^l_{kj} phi'(z^{l-1}_k(x))|
-        rms_factor        = sqrt( (1 / n_l) sum_k mean_x[phi'(z^{l-1}_k(x))^2] sum_j (W^l_{kj})^2 )
+        J^l_{kj} = W^l_{kj} g^l_j phi'(u^l_j) + [residual layer] [k = j]
+
+    where ``g^l_j = gamma^l_j / sqrt(var^l_j + eps)`` with batch normalisation (in training
+    mode, its batch statistics ``var`` those of ``x``, held fixed: the Jacobian's
+    per-example part; the terms through the batch mean and variance couple the images
+    and are of order 1/m) and 1 without. A plain layer's ``W_{kj} phi'(u_j)`` is the
+    single-neuron chain's factor ``w_{j+1} sigma'(z_{j+1})`` (``chain.py``), one unit pair
+    at a time; the identity's 1 is that of a residual chain ``a_{j+1} = a_j + sigma(z)``.
+
+    With ``m`` images, ``n_{l-1}`` and ``n_l`` units:
+
+        mean_abs_factor   = (1 / (m n_{l-1} n_l)) sum_{x,k,j} |J^l_{kj}(x)|
+        mean_log10_factor = (1 / (m n_{l-1} n_l)) sum_{x,k,j} log10 |J^l_{kj}(x)|
+        rms_factor        = sqrt( (1 / (m n_l)) sum_x sum_{k,j} J^l_{kj}(x)^2 )
 
     The first is the chain's mean |w sigma'(z)|, the second the log of its geometric mean
     (``-inf`` where a factor is 0: an inactive ReLU unit or a zero weight), which is what
-    adds up along the layers. The third counts the width: if the ``delta^l_j`` are
-    uncorrelated with equal variance, ``E||delta^{l-1}||^2 / ||delta^l||^2`` is its square,
-    so it predicts how much a layer's speed shrinks in a network of this width, where the
-    chain's factor describes one path through it.
-
-    ``phi'`` comes from the activations (``activations.slope``). Rows: ``layer`` (= l),
-    ``mean_abs_factor``, ``mean_log10_factor``, ``rms_factor``; none for one hidden layer.
+    adds up along the layers. The third counts the width: if the ``e^l_j`` are
+    uncorrelated with equal variance, ``E||e^{l-1}||^2 / ||e^l||^2`` is its square, so it
+    predicts how much the gradient shrinks per layer in a network of this width, where the
+    chain's factor describes one path through it. Over a run of layers the speeds
+    ``||delta^l|| = ||phi'(u^l) e^l||`` shrink as the ``e^l``, up to the two end layers'
+    ``phi'``. Rows: ``layer`` (= l), ``mean_abs_factor``, ``mean_log10_factor``,
+    ``rms_factor``; none for one hidden layer.
     """
-    activations = forward(net, x)
+    state = forward_pass(net, as_inputs(x), training=True)
     rows = []
     for layer in range(2, len(net.weights)):  # hidden layers 2 .. H; weights[L-1] is the output's
-        derivative = slope(net.activation, activations[layer - 1])  # phi'(z^{l-1}), (m, n_{l-1})
-        weights = net.weights[layer - 1]  # W^l, (n_{l-1}, n_l)
+        gain = slope(net.activation, state.units[layer - 1])  # phi'(u^l), (m, n_l)
+        if net.batch_norm is not None:
+            gain = gain * net.batch_norm.scales[layer - 1] * state.inverse_std[layer - 1]
+        jacobian = net.weights[layer - 1] * gain[:, np.newaxis, :]  # (m, n_{l-1}, n_l)
+        if net.skips(layer):
+            jacobian += np.eye(jacobian.shape[1])
+        magnitude = np.abs(jacobian)
         with np.errstate(divide="ignore"):
-            log_derivative = np.log10(derivative).mean(axis=0)
-            log_weights = np.log10(np.abs(weights)).mean(axis=1)
+            mean_log10 = float(np.mean(np.log10(magnitude)))
         rows.append(
             {
                 "layer": layer,
-                # the mean over (x, k, j) of a product of a k-and-x term and a k-and-j term
-                "mean_abs_factor": float(
-                    np.mean(derivative.mean(axis=0) * np.abs(weights).mean(axis=1))
-                ),
-                "mean_log10_factor": float(np.mean(log_derivative + log_weights)),
+                "mean_abs_factor": float(magnitude.mean()),
+                "mean_log10_factor": mean_log10,
                 "rms_factor": float(
-                    np.sqrt(
-                        np.sum((derivative**2).mean(axis=0) * (weights**2).sum(axis=1))
-                        / weights.shape[1]
-                    )
+                    np.sqrt(np.sum(jacobian**2) / (len(jacobian) * jacobian.shape[2]))
                 ),
             }
         )

@@ -26,10 +26,13 @@ Predictions, in the same units (log10 per layer, positive = vanishing):
 
 * the chain of single neurons: ``-`` the slope of its mean ``log10(|dC/db_1| / |dC/db_L|)``
   against ``L`` (``chain.chain_ratio_summary``'s ``mean_log10``), i.e. minus the mean of
-  ``log10 |w sigma'(z)|`` per neuron, with ``w ~ N(0, weight_scale^2)`` and ``b ~ N(0, 1)``;
-* the networks' own factors at initialisation (``depth_runs.backward_factors``), averaged
-  over the layers, depths and seeds of a variant: ``-mean_log10_factor`` (the chain's
-  estimate on the real weights and derivatives) and ``-log10 rms_factor`` (with the width).
+  ``log10 |w sigma'(z)|`` per neuron, with ``w ~ N(0, weight_scale^2)`` and ``b ~ N(0, 1)``.
+  It models plain sigmoid layers, so it is given for the variants whose hidden layers are
+  those (``chain_models``), whatever their initialiser and optimiser;
+* the networks' own factors at initialisation (``depth_runs.backward_factors``: the layers'
+  Jacobians, residual and batch-normalised layers included), averaged over the layers,
+  depths and seeds of a variant: ``-mean_log10_factor`` (the chain's estimate on the real
+  weights and derivatives) and ``-log10 rms_factor`` (with the width).
 """
 
 from functools import partial
@@ -200,6 +203,12 @@ def measured_factors(factors: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def chain_models(activation: str, residual: bool, batch_norm: bool) -> bool:
+    """Whether the chain of single neurons models a variant's hidden layers: sigmoid units,
+    no residual connection, no batch normalisation."""
+    return activation == "sigmoid" and not residual and not batch_norm
+
+
 def in_interval(value: float, low: float, high: float):
     """Whether ``low <= value <= high``; missing (``pd.NA``) without an interval or value."""
     if np.isnan(low) or np.isnan(high) or np.isnan(value):
@@ -259,7 +268,8 @@ def per_layer_factor(
     ``book_factor`` = ``10^book_slope()`` on the row of ``book_variant`` (the book's network)
     at initialisation by protocol B, when the sweep trained the book's architectures (else
     missing), with ``book_in_ci``;
-    ``chain_slope`` (``chain_slope``) and ``chain_factor = 10^chain_slope``;
+    ``chain_slope`` (``chain_slope``) and ``chain_factor = 10^chain_slope`` on the rows of the
+    variants it models (``chain_models``; missing on the others);
     ``measured_factors`` of the variant with ``log_mean_slope = -mean_log10_factor`` and
     ``rms_slope = -mean over layers of log10 rms_factor``; each ``*_in_ci`` says whether that
     predicted slope lies within the slope's interval (missing without an interval).
@@ -288,6 +298,8 @@ def per_layer_factor(
             "initialisation",
         ) and book_architectures <= set(trained)
         book_factor = 10 ** book_slope() if is_book else np.nan
+        modelled = chain_models(row["activation"], row["residual"], row["batch_norm"])
+        chain = predicted_chain if modelled else np.nan
         rows.append(
             {
                 **row,
@@ -306,9 +318,9 @@ def per_layer_factor(
                 "p_value": fit["p_value"],
                 "book_factor": book_factor,
                 "book_in_ci": within(np.log10(book_factor)),
-                "chain_slope": predicted_chain,
-                "chain_factor": 10**predicted_chain,
-                "chain_in_ci": within(predicted_chain),
+                "chain_slope": chain,
+                "chain_factor": 10**chain,
+                "chain_in_ci": within(chain),
                 "n_factor_layers": int(own["n_factor_layers"]) if own is not None else 0,
                 "mean_abs_factor": own["mean_abs_factor"] if own is not None else np.nan,
                 "mean_log10_factor": own["mean_log10_factor"] if own is not None else np.nan,

@@ -36,7 +36,7 @@ def depth_sweep_figure(summary: pd.DataFrame, per_layer_factor: pd.DataFrame) ->
     labelled with the fitted per-layer factor and its interval (``per_layer_factor``); the
     width-aware prediction from the variant's own factors at initialisation,
     ``10^(rms_slope (H - 1))``, dotted in its colour; and the chain of single neurons'
-    ``10^(chain_slope (H - 1))``, dashed black.
+    ``10^(chain_slope (H - 1))``, dashed black, where it models a variant.
     """
     panels = [
         p for p in PANELS if ((summary["protocol"] == p[0]) & (summary["phase"] == p[1])).any()
@@ -78,14 +78,14 @@ def depth_sweep_figure(summary: pd.DataFrame, per_layer_factor: pd.DataFrame) ->
                 color=colours[variant],
                 linewidth=1.2,
             )
-        chain = per_layer_factor["chain_slope"].iloc[0]
-        ax.plot(
-            depths,
-            10 ** (chain * (depths - 1)),
-            "--",
-            color="black",
-            label=f"chain of single neurons: ×{num(10**chain)} per layer",
-        )
+        for chain in per_layer_factor["chain_slope"].dropna().unique():  # one, or none
+            ax.plot(
+                depths,
+                10 ** (chain * (depths - 1)),
+                "--",
+                color="black",
+                label=f"chain of single neurons (sigmoid): ×{num(10**chain)} per layer",
+            )
         ax.set_yscale("log")
         ax.set_xlabel("hidden layers H")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -504,6 +504,13 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
     sweep, seeds = settings["depth_sweep"], settings["seeds"]
     speed, accuracy = settings["speed"], settings["accuracy"]
     first = factors.iloc[0]
+    chain_factors = factors["chain_factor"].dropna()
+    chain_text = (
+        f"×{num(chain_factors.iloc[0])} per layer, given for the variants with plain sigmoid hidden "
+        "layers (it models no other)"
+        if not chain_factors.empty
+        else "not given: no variant swept has plain sigmoid hidden layers, the only ones it models"
+    )
     rows = [
         [
             r["variant"],
@@ -516,7 +523,11 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
                 if not pd.isna(r["book_factor"])
                 else "—"
             ),
-            f"×{num(r['chain_factor'])} ({inside(r['chain_in_ci'])})",
+            (
+                f"×{num(r['chain_factor'])} ({inside(r['chain_in_ci'])})"
+                if not pd.isna(r["chain_factor"])
+                else "—"
+            ),
             f"×{num(10 ** r['rms_slope'])} ({inside(r['rms_in_ci'])})",
         ]
         for _, r in factors.iterrows()
@@ -544,9 +555,9 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
     factor_header = [
         "variant",
         "layers measured (all depths and seeds)",
-        "mean ∣W^l_kj φ'(z^(l−1)_k)∣",
-        "geometric mean of ∣W^l_kj φ'(z^(l−1)_k)∣",
-        "width-aware factor √(Σ_k φ'_k² Σ_j W_kj² / n_l)",
+        "mean ∣J^l_kj∣",
+        "geometric mean of ∣J^l_kj∣",
+        "width-aware factor √(Σ_kj (J^l_kj)² / n_l)",
     ]
     short = factors[factors["n_seeds"] < len(seeds)]
     short_text = (
@@ -594,16 +605,19 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
             f"{int(first['depth_max'])}; it is shown where the sweep trains the book's network at its width. "
             "Two predictions stand beside each fit. The chain of single neurons (weights N(0, "
             f"{settings['chain']['weight_scale']}²), biases N(0, 1)) gives the slope of its mean log10 ratio "
-            f"against depth: ×{num(first['chain_factor'])} per layer, a sigmoid chain whatever the variant. "
-            "The width-aware prediction uses each network's own weights and derivatives at initialisation: "
-            "if the backpropagated δ^l_j are uncorrelated and alike, ‖δ^(l−1)‖/‖δ^l‖ = √(Σ_k φ'(z^(l−1)_k)² "
-            "Σ_j (W^l_kj)² / n_l), averaged over the images; its per-layer factor is 10^(−mean log10) of it. "
+            f"against depth: {chain_text}. "
+            "The width-aware prediction uses each network's own layers at initialisation, through their "
+            "Jacobians J^l_kj = ∂a^l_j/∂a^(l−1)_k = W^l_kj φ'(u^l_j), times γ_j/σ_j with batch normalisation "
+            "(the batch's σ held fixed), plus 1 on the diagonal of a residual layer: if the backpropagated "
+            "∂C/∂a^l_j are uncorrelated and alike, their norm shrinks per layer by √(Σ_kj (J^l_kj)² / n_l), "
+            "averaged over the images; its per-layer factor is 10^(−mean log10) of it. "
             + prediction_text(factors["chain_in_ci"], factors, "The chain's prediction")
             + " "
             + prediction_text(factors["rms_in_ci"], factors, "The width-aware prediction"),
             f"The factors measured at initialisation on protocol B's {speed['training_size']:,} images, for "
             "every hidden layer l ≥ 2 of every depth and seed (mean over images and unit pairs k, j; a "
-            "geometric mean of 0 means some factors are 0: inactive ReLU units or zero weights):",
+            "geometric mean of 0 means some factors are 0: inactive ReLU units or zero weights). For a "
+            "plain layer J^l_kj is the chain's w σ'(z) of one unit pair:",
             markdown_table(factor_header, factor_rows),
             "The single-neuron factor ∣w σ'(z)∣ describes one path; a layer of width n sums n of them, so in "
             "these networks it is not the per-layer factor of the speed (compare the columns). At the "
