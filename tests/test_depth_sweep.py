@@ -242,6 +242,19 @@ def test_figure_draws_a_line_and_band_per_variant_and_the_predictions(by_run):
     assert chain_line.get_ydata()[-1] == pytest.approx(10.0 ** (max(DEPTHS) - 1))
 
 
+def test_figure_draws_the_remedies_in_a_row_of_their_own_beside_the_books_network(by_run):
+    remedy = "relu-he-adam-residual"
+    renamed = by_run.assign(variant=by_run["variant"].replace("relu-he-sgd", remedy))
+    table = per_layer_factor(renamed, factor_rows(-0.705, 10**-0.7), chain_rows(-1.0))
+    fig = depth_sweep_figure(depth_sweep_summary(renamed), table)
+    assert len(fig.axes) == 6  # two rows of the three panels
+    for row, shown in ((fig.axes[:3], ["sigmoid-default-sgd"]), (fig.axes[3:], None)):
+        for ax in row:
+            labels = [text.get_text().split(":")[0] for text in ax.get_legend().get_texts()]
+            expected = shown or ["sigmoid-default-sgd", remedy]
+            assert labels == [*expected, "chain of single neurons (sigmoid)"]
+
+
 def test_sweep_architecture():
     assert sweep_architecture(1, 30) == "784-30-10"
     assert sweep_architecture(3, 5) == "784-5-5-5-10"

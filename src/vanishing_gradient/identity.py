@@ -43,6 +43,12 @@ def variant_columns(variant: str) -> dict:
     }
 
 
+def has_remedy(parts: dict) -> bool:
+    """Whether a variant (its columns, ``variant_columns``) has a remedy of the last decade:
+    Adam or any of ``REMEDIES``."""
+    return parts["optimiser"] == "adam" or any(bool(parts[c]) for c in REMEDIES.values())
+
+
 def run_identity(protocol: str, architecture: str, seed: int, variant: str | None = None) -> dict:
     """The columns that say which run a row belongs to, in the order they lead its table:
     ``protocol`` ("A" accuracy, "B" speed of learning), for an ablation run ``variant`` and
