@@ -10,7 +10,9 @@ import pytest
 
 import test_depth_sweep as planted_sweep
 from vanishing_gradient import chain, depth_sweep, statistics
+from vanishing_gradient.identity import variant_columns
 from vanishing_gradient.report.beyond import (
+    sweep_remedies_text,
     ACCURACY_VERDICT_TEXT,
     HELPS_TEXT,
     SATURATION_VERDICT_TEXT,
@@ -19,7 +21,6 @@ from vanishing_gradient.report.beyond import (
     render_beyond,
 )
 from vanishing_gradient.report.formatting import interval, num, p_text, pct
-from vanishing_gradient.identity import variant_columns
 
 SEEDS = [1, 2, 3]
 BASELINE = "sigmoid-default-sgd"
@@ -328,3 +329,32 @@ def test_missing_ablation_table_is_named(tables):
         render_beyond(
             {"ablation_accuracy_summary": tables["ablation_accuracy_summary"]}, FIGURES, SETTINGS
         )
+
+
+def test_the_sweep_names_the_remedies_that_fail_to_stop_the_growth():
+    def row(variant, verdict, factor, phase="initialisation", protocol="B", epochs="0"):
+        return {
+            **variant_columns(variant),
+            "protocol": protocol,
+            "phase": phase,
+            "epochs": epochs,
+            "factor": factor,
+            "verdict": verdict,
+        }
+
+    factors = pd.DataFrame(
+        [
+            row("sigmoid-default-sgd", "higher", 5.06),  # no remedy: not named
+            row("sigmoid-default-adam", "within_seed_spread", 5.1),
+            row("sigmoid-default-adam", "higher", 7.0, "training", "A", "1–1"),
+            row("sigmoid-default-sgd-residual", "lower", 0.91),
+        ]
+    )
+    text = sweep_remedies_text(factors)
+    assert text.startswith(
+        "Of the remedies of the last decade, sigmoid-default-adam (protocol A, after epoch 1 ×7) "
+        "leave a ratio that grows with depth"
+    )
+    assert "sigmoid-default-sgd-residual show no such growth" in text
+    assert "sigmoid-default-sgd " not in text and "5.06" not in text
+    assert sweep_remedies_text(factors.iloc[:1]) == ""

@@ -18,7 +18,7 @@ from ..ablation_plots import default_saturation_variants, variant_order
 from ..chain import EXPLODING_RTOL
 from ..chain_plots import weights_text
 from ..depth_sweep_plots import panel_title
-from ..identity import REMEDIES
+from ..identity import REMEDIES, has_remedy
 from ..initialisers import SPARSE_INPUTS
 from ..network import BATCH_NORM_EPSILON, RUNNING_MOMENTUM
 from ..remedies import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON
@@ -494,6 +494,39 @@ def prediction_text(flags: pd.Series, rows: pd.DataFrame, name: str) -> str:
     )
 
 
+def sweep_remedies_text(factors: pd.DataFrame) -> str:
+    """Which swept variants with a remedy of the last decade (``identity.has_remedy``) still
+    show a ratio growing with depth beyond the seed spread (verdict ``higher``) in some row
+    of the per-layer factor table, i.e. fail to stop the vanishing gradient there, and which
+    in none."""
+    remedied = factors[[has_remedy(r) for _, r in factors.iterrows()]]
+    if remedied.empty:
+        return ""
+    growing = remedied[remedied["verdict"] == "higher"]
+    failing = list(dict.fromkeys(growing["variant"]))
+    holding = [v for v in dict.fromkeys(remedied["variant"]) if v not in failing]
+    where = {
+        variant: ", ".join(
+            f"{panel_title(r['protocol'], r['phase'], r['epochs'])} ×{num(r['factor'])}"
+            for _, r in growing[growing["variant"] == variant].iterrows()
+        )
+        for variant in failing
+    }
+    parts = []
+    if failing:
+        parts.append(
+            "Of the remedies of the last decade, "
+            + "; ".join(f"{v} ({where[v]})" for v in failing)
+            + " leave a ratio that grows with depth beyond the seed spread: there they fail to stop "
+            "the vanishing gradient."
+        )
+    if holding:
+        parts.append(
+            f"{', '.join(holding)} show no such growth in any measurement (each row's verdict above)."
+        )
+    return " ".join(parts)
+
+
 def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) -> str:
     """The depth sweep: per variant and phase the fitted per-layer factor with its interval,
     its test, the chain's and the width-aware predictions, the factors measured at
@@ -599,6 +632,7 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
             f"the {int(factors['p_value'].notna().sum())} p-values Holm-adjusted together (adjusted p < "
             f"{SIGNIFICANCE_LEVEL}: beyond the seed spread).",
             markdown_table(header, rows),
+            sweep_remedies_text(factors),
             short_text,
             "The book's factor is the same fit to its single runs at initialisation, over 1 (784-30-10, "
             f"ratio 1 by definition) to 4 hidden layers where ours spans {int(first['depth_min'])} to "
