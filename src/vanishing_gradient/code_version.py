@@ -120,16 +120,23 @@ def package_of(module: str) -> str:
     return module.rpartition(".")[0]
 
 
-def code_version(script: Path) -> str:
-    """The digest (module docstring) over ``script`` and every package module it imports,
-    directly or transitively."""
-    script = Path(script).resolve()
-    files = {"script": script}
-    pending = set(imported_modules(script, PACKAGE))
+def imported_closure(path: Path, package: str = PACKAGE) -> dict[str, Path]:
+    """Every package module the file at ``path`` imports, directly or transitively: module
+    name -> file (``path`` itself not included; ``package`` is where its relative imports
+    start)."""
+    files = {}
+    pending = set(imported_modules(Path(path).resolve(), package))
     while pending:
         module = pending.pop()
         files[module] = module_file(module)
         pending |= imported_modules(files[module], package_of(module)) - set(files)
+    return files
+
+
+def code_version(script: Path) -> str:
+    """The digest (module docstring) over ``script`` and every package module it imports,
+    directly or transitively."""
+    files = {"script": Path(script).resolve(), **imported_closure(script)}
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(f"{name}\0{file_digest(files[name])}\n".encode())

@@ -35,10 +35,10 @@ Plain SGD on the book's network reduces to the book's update: ``p - eta g`` is
 import math
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 from .activations import CODES
+from .kernel_cache import numba
 from .network import BATCH_NORM_EPSILON, PIXEL_SCALE, RUNNING_MOMENTUM
 from .sgd import OPTIMISERS, _activate, _add_bias_and_activate, _momentum_at, _slope
 

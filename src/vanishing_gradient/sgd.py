@@ -31,10 +31,10 @@ their equations.
 import math
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 from .activations import CODES
+from .kernel_cache import numba
 from .network import PIXEL_SCALE, Network
 from .sparse import SparseRows
 

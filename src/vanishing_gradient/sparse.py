@@ -6,9 +6,9 @@ MNIST's pixels are 81 % zeros, so ``z = x W`` (``x`` a row of ``n_0`` inputs, ``
 exactly ``0``. The trainer (``sgd``) and the evaluation of a network (``network``) both use it.
 """
 
-import numba
 import numpy as np
 
+from .kernel_cache import numba
 from .network import PIXEL_SCALE
 
 
