@@ -32,8 +32,9 @@ DEPTH_VERDICT_TEXT = {
 
 def protocol_text(protocol: dict, epochs: int | None = None) -> str:
     """One protocol's settings in words: images, epochs, mini-batch, eta, lambda."""
+    epochs = epochs or protocol["epochs"]
     return (
-        f"{protocol['training_size']:,} training images, {epochs or protocol['epochs']} epochs, "
+        f"{protocol['training_size']:,} training images, {epochs} epoch{'s' * (epochs != 1)}, "
         f"mini-batch {protocol['mini_batch_size']:,}, learning rate η = {protocol['eta']}, "
         f"L2 regularisation λ = {protocol['lmbda']}"
     )
