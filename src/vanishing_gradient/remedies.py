@@ -1,5 +1,6 @@
-"""The epoch loop of the remedies of the last decade: Adam, gradient-norm clipping, and
-networks with residual connections or batch normalisation (``network.py`` has their
+"""The epoch loop of every optimiser and network but plain SGD's (``sgd._sgd_epoch``):
+momentum and Nesterov, and the remedies of the last decade, Adam, gradient-norm clipping,
+and networks with residual connections or batch normalisation (``network.py`` has their
 forward and backward passes).
 
 For a mini-batch ``B`` of ``m`` rows from a training set of ``n`` rows, every trained
