@@ -42,7 +42,7 @@ import numpy as np
 from .activations import CODES
 from .network import BATCH_NORM_EPSILON, RUNNING_MOMENTUM
 from .sgd import JIT, OPTIMISERS, _activate, _add_bias_and_activate, _momentum_at, _slope
-from .sparse import SparseRows
+from .sparse import SparseRows, _product, _transposed_product
 
 ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON = 0.9, 0.999, 1e-8
 
@@ -55,32 +55,6 @@ def _column_sums(a):  # pragma: no cover - compiled
         for j in range(a.shape[1]):
             sums[j] += a[i, j]
     return sums
-
-
-@numba.njit(**JIT)
-def _sparse_product(starts, columns, values, scale, rows, w):  # pragma: no cover - compiled
-    """``x_B W``: row ``i`` is ``sum_q (scale values[q]) w[columns[q], :]`` over the non-zero
-    entries ``q`` of input row ``rows[i]``."""
-    out = np.zeros((len(rows), w.shape[1]))
-    for i in range(len(rows)):
-        for q in range(starts[rows[i]], starts[rows[i] + 1]):
-            v, p = values[q] * scale, columns[q]
-            for j in range(w.shape[1]):
-                out[i, j] += v * w[p, j]
-    return out
-
-
-@numba.njit(**JIT)
-def _sparse_transposed_product(starts, columns, values, scale, rows, d, w):  # pragma: no cover
-    """``x_B^T d``, shaped as ``w``: ``sum_i x_i^T d[i, :]`` over the non-zero entries of the
-    input rows ``rows[i]`` only; rows of pixels that no input of the batch has stay 0."""
-    out = np.zeros(w.shape)
-    for i in range(len(rows)):
-        for q in range(starts[rows[i]], starts[rows[i] + 1]):
-            v, p = values[q] * scale, columns[q]
-            for j in range(w.shape[1]):
-                out[p, j] += v * d[i, j]
-    return out
 
 
 @numba.njit(**JIT)
@@ -183,7 +157,7 @@ def _remedies_epoch(
         rows = order[start : start + size]
         for layer in range(n_layers):
             if layer == 0:
-                z = _sparse_product(starts, columns, values, scale, rows, used_w[0])
+                z = _product(starts, columns, values, scale, rows, used_w[0])
             else:
                 z = np.dot(activations[layer], used_w[layer])
             bias = used_v[layer]
@@ -250,7 +224,7 @@ def _remedies_epoch(
                     grads_v[n_layers + layer] = _column_sums(delta * zh) / size
             at = used_w[layer]
             if layer == 0:
-                gradient = _sparse_transposed_product(starts, columns, values, scale, rows, dz, at)
+                gradient = _transposed_product(starts, columns, values, scale, rows, dz, at)
             else:
                 gradient = np.dot(activations[layer].T, dz)
             for i in range(gradient.shape[0]):
