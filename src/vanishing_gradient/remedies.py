@@ -58,6 +58,14 @@ def _column_sums(a):  # pragma: no cover - compiled
 
 
 @numba.njit(**JIT)
+def _look_ahead(out, p, v, mu):  # pragma: no cover - compiled
+    """``out <- p + mu v``, elementwise, in place."""
+    out, p, v = out.reshape(out.size), p.reshape(p.size), v.reshape(v.size)
+    for k in range(out.size):
+        out[k] = p[k] + mu * v[k]
+
+
+@numba.njit(**JIT)
 def _update(p, gradient, factor, first, second, kind, mu, eta, t):  # pragma: no cover
     """One array's update by ``kind`` (the module docstring) with the gradient ``factor
     gradient`` (the clipping factor): ``first`` is momentum's velocity or Adam's ``m``,
@@ -140,16 +148,17 @@ def _remedies_epoch(
     decay = lmbda / n  # the L2 term's factor in g_W
     n_layers = len(weights)
     step_index = first_step
+    # nesterov's look-ahead p + mu v, written in place every update
+    used_w = [np.copy(w) if kind == 2 else w for w in weights]
+    used_v = [np.copy(v) if kind == 2 else v for v in vectors]
     for start in range(0, n, mini_batch_size):
         size = min(mini_batch_size, n - start)
         mu = _momentum_at(step_index, mu_max, schedule) if kind == 1 or kind == 2 else 0.0
-        used_w = [w for w in weights]
-        used_v = [v for v in vectors]
         if kind == 2:
             for k in range(len(weights)):
-                used_w[k] = weights[k] + mu * first_w[k]
+                _look_ahead(used_w[k], weights[k], first_w[k], mu)
             for k in range(len(vectors)):
-                used_v[k] = vectors[k] + mu * first_v[k]
+                _look_ahead(used_v[k], vectors[k], first_v[k], mu)
         activations = [np.empty((0, 0)) for _ in range(n_layers + 1)]
         units = [np.empty((0, 0)) for _ in range(n_layers)]
         normalised = [np.empty((0, 0)) for _ in range(n_layers)]
