@@ -90,7 +90,7 @@ def test_an_edit_in_the_statistics_redoes_tables_figures_and_report(workflow_cop
 def test_comments_docstrings_and_formatting_rerun_nothing(workflow_copy, project):
     sgd = module(project, "sgd")
     edit(sgd, '"""Mini-batch gradient descent', '"""Mini-batch (stochastic) gradient descent')
-    edit(sgd, "        step_index += 1\n", "        step_index += 1  # the next update\n")
+    edit(sgd, "        s *= decay\n", "        s *= decay  # this update's decay\n")
     edit(sgd, "decay = 1.0 - eta * lmbda / n", "decay = (1.0 - eta*lmbda/n)")
     script = project / "scripts" / "train_for_accuracy.py"
     edit(script, '"""Protocol A', '# A training job.\n"""Protocol A')

@@ -156,7 +156,9 @@ def test_pixels_give_the_numbers_of_their_float_inputs(data):
         (Variant.named("sigmoid-default-sgd"), ARCH),
         (Variant.named("relu-he-sgd"), ARCH),
         (Variant.named("tanh-default-nesterov", mu=0.9), ARCH),
+        (Variant.named("sigmoid-default-momentum", mu=0.9), ARCH),
         (Variant.named("sigmoid-default-adam", eta=0.01), ARCH),
+        (Variant.named("sigmoid-default-sgd-batchnorm"), ARCH),
         (Variant.named("sigmoid-default-sgd-residual-batchnorm-clip", clip=0.5), "784-6-6-10"),
         (Variant.named("relu-he-adam-residual-batchnorm", eta=0.01), "784-6-6-10"),
     ],
@@ -165,7 +167,8 @@ def test_pixels_give_the_numbers_of_their_float_inputs(data):
 def test_speed_protocol_records_the_speeds_of_its_trajectory(data, variant, architecture):
     """Each epoch's record is mean_bias_gradients at that epoch's weights (training mode: the
     set is one batch), and the weights follow the per-example (per-batch) reference's
-    full-batch trajectory, at the variant's own eta (one pass or two)."""
+    full-batch trajectory, at the variant's own eta (one pass per epoch, or two for nesterov,
+    whose update's gradient is not the record's)."""
     run = run_speed_protocol(architecture, 5, data, B, variant=variant)
     net = initialise(
         parse_architecture(architecture),

@@ -10,6 +10,7 @@ from vanishing_gradient.network import (
     backprop,
     cross_entropy,
     gradients,
+    mean_bias_gradients,
     one_hot,
     output_logits,
 )
@@ -194,6 +195,38 @@ def test_remedies_trainer_equals_reference_over_three_epochs(
             ref.batch_norm.running_mean + ref.batch_norm.running_var,
         ):
             assert np.max(np.abs(p - q)) < 1e-10
+
+
+@pytest.mark.parametrize(
+    "residual, batch_norm, optimiser",
+    [
+        (False, False, Optimiser("sgd")),
+        (False, False, Optimiser("momentum", mu=0.9)),
+        (True, True, Optimiser("adam", clip=0.5)),
+        (False, True, Optimiser("nesterov", mu=0.8)),
+    ],
+)
+def test_epoch_returns_the_last_mini_batch_mean_bias_gradients(residual, batch_norm, optimiser):
+    """The epoch returns mean_bias_gradients of its last mini-batch (2 of the 20 rows, after
+    three of 6) at the parameters its update's gradient was taken at: those after the first
+    three updates, or their look-ahead p + mu v for nesterov."""
+    net, x, y = remedy_problem("sigmoid", "default", residual, batch_norm)
+    ours, ref = net.copy(), net.copy()
+    order = np.random.default_rng(5).permutation(len(x))
+    eta = 0.01 if optimiser.kind == "adam" else 0.5
+    returned = Trainer(ours, optimiser).epoch(x, y, order, mini_batch_size=6, eta=eta, lmbda=2.0)
+    # the first three updates: the reference over those 18 rows, lmbda scaled to keep lmbda / n
+    first, state = order[:18], {}
+    settings = {"mini_batch_size": 6, "eta": eta, "optimiser": optimiser, "state": state}
+    reference_epoch(ref, as_inputs(x[first]), y[first], np.arange(18), lmbda=1.8, **settings)
+    if optimiser.kind == "nesterov":
+        mu = momentum_at(3, optimiser.mu, optimiser.schedule)
+        for p, v in zip(ref.parameters(), state["first"]):
+            p += mu * v
+    last = order[18:]
+    for got, expected in zip(returned, mean_bias_gradients(ref, x[last], y[last]), strict=True):
+        assert np.max(np.abs(got - expected)) < 1e-10
+        assert np.any(expected != 0)
 
 
 def test_clipping_bounds_the_step_and_is_inactive_below_its_threshold():

@@ -368,12 +368,13 @@ def run_speed_protocol(
     pixels = data["train_images"][: protocol.training_size]
     x, rows = as_inputs(pixels), SparseRows(pixels)
     y = one_hot(data["train_labels"][: protocol.training_size])
-    # Full-batch plain SGD forms, for its update, the mean bias gradients of the whole set
-    # at the weights before the update: exactly what epoch e records. One pass then serves
-    # both (momentum's velocity and Nesterov's look-ahead need the record's own pass).
-    one_pass = protocol.mini_batch_size >= len(x) and trainer.plain_sgd(
-        len(x), protocol.eta, protocol.lmbda
-    )
+    # A full-batch update forms, for its gradient, the mean bias gradients of the whole set
+    # at the parameters before it: exactly what epoch e records, so one pass serves both
+    # (batch normalisation's in training mode, the set being the batch). Nesterov's gradient
+    # is at the look-ahead, so its record needs a pass of its own. In one pass the rows are
+    # visited in their order, not a drawn permutation: with one batch the order changes only
+    # the rounding of its sums, and the generator is used for nothing after the network.
+    one_pass = protocol.mini_batch_size >= len(x) and variant.optimiser.gradient_at_parameters
 
     speeds = Table()
     started, training = time.process_time(), 0.0

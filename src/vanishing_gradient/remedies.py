@@ -1,5 +1,6 @@
-"""The epoch loop of the remedies of the last decade: Adam, gradient-norm clipping, and
-networks with residual connections or batch normalisation (``network.py`` has their
+"""The epoch loop of every optimiser and network but plain SGD's (``sgd._sgd_epoch``):
+momentum and Nesterov, and the remedies of the last decade, Adam, gradient-norm clipping,
+and networks with residual connections or batch normalisation (``network.py`` has their
 forward and backward passes).
 
 For a mini-batch ``B`` of ``m`` rows from a training set of ``n`` rows, every trained
@@ -39,13 +40,14 @@ import numpy as np
 
 from .activations import CODES
 from .kernel_cache import numba
-from .network import BATCH_NORM_EPSILON, PIXEL_SCALE, RUNNING_MOMENTUM
-from .sgd import OPTIMISERS, _activate, _add_bias_and_activate, _momentum_at, _slope
+from .network import BATCH_NORM_EPSILON, RUNNING_MOMENTUM
+from .sgd import JIT, OPTIMISERS, _activate, _add_bias_and_activate, _momentum_at, _slope
+from .sparse import SparseRows, _product, _transposed_product
 
 ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON = 0.9, 0.999, 1e-8
 
 
-@numba.njit(cache=True)
+@numba.njit(**JIT)
 def _column_sums(a):  # pragma: no cover - compiled
     """``sum_i a[i, :]``, in row order."""
     sums = np.zeros(a.shape[1])
@@ -55,14 +57,28 @@ def _column_sums(a):  # pragma: no cover - compiled
     return sums
 
 
-@numba.njit(cache=True)
+@numba.njit(**JIT)
+def _look_ahead(out, p, v, mu):  # pragma: no cover - compiled
+    """``out <- p + mu v``, elementwise, in place."""
+    out, p, v = out.reshape(out.size), p.reshape(p.size), v.reshape(v.size)
+    for k in range(out.size):
+        out[k] = p[k] + mu * v[k]
+
+
+@numba.njit(**JIT)
 def _update(p, gradient, factor, first, second, kind, mu, eta, t):  # pragma: no cover
     """One array's update by ``kind`` (the module docstring) with the gradient ``factor
     gradient`` (the clipping factor): ``first`` is momentum's velocity or Adam's ``m``,
-    ``second`` Adam's ``v``; ``t`` the update count from 1."""
+    ``second`` Adam's ``v``; ``t`` the update count from 1.
+
+    Adam's step is computed as ``p <- p - alpha m / (sqrt(v) + eps sqrt(c2))`` with ``alpha =
+    eta sqrt(c2) / c1``, ``c_i = 1 - beta_i^t``: the module docstring's step with numerator
+    and denominator multiplied by ``sqrt(c2)``, one division per element instead of three."""
     p, gradient = p.reshape(p.size), gradient.reshape(gradient.size)
     first, second = first.reshape(first.size), second.reshape(second.size)
     correction1, correction2 = 1.0 - ADAM_BETA1**t, 1.0 - ADAM_BETA2**t
+    alpha = eta * math.sqrt(correction2) / correction1
+    floor = ADAM_EPSILON * math.sqrt(correction2)
     for k in range(p.size):
         g = factor * gradient[k]
         if kind == 0:
@@ -73,14 +89,14 @@ def _update(p, gradient, factor, first, second, kind, mu, eta, t):  # pragma: no
         else:
             first[k] = ADAM_BETA1 * first[k] + (1.0 - ADAM_BETA1) * g
             second[k] = ADAM_BETA2 * second[k] + (1.0 - ADAM_BETA2) * g * g
-            p[k] -= (
-                eta * (first[k] / correction1) / (math.sqrt(second[k] / correction2) + ADAM_EPSILON)
-            )
+            p[k] -= alpha * first[k] / (math.sqrt(second[k]) + floor)
 
 
-@numba.njit(cache=True)
+@numba.njit(**JIT)
 def _remedies_epoch(
-    x,
+    starts,
+    columns,
+    values,
     scale,
     y,
     order,
@@ -101,8 +117,18 @@ def _remedies_epoch(
     mini_batch_size,
     eta,
     lmbda,
+    mean_bias_gradients,
 ):  # pragma: no cover - compiled; the tests compare it with the reference
-    """One epoch over the rows ``order`` of ``scale x`` (module docstring), in place.
+    """One epoch over the rows ``order`` of the inputs, in place (module docstring); on
+    return ``mean_bias_gradients[l]`` holds ``(1/m) sum_x dC_x/db^{l+1}`` of the last
+    mini-batch (before clipping), at the parameters its gradient was taken at.
+
+    The inputs are given by their non-zero entries (``sparse.SparseRows``: row ``r`` is
+    ``scale values[q]`` in the columns ``columns[q]``, ``q`` from ``starts[r]`` to
+    ``starts[r + 1]``), so the first layer's two products run over those alone (a zero
+    input adds exactly 0): ``z^1_x = sum_p x_p W~^1[p, :]`` and ``dC/dW^1 = sum_x x^T dz^1_x``,
+    whose rows of the pixels no example of the batch has are exactly 0. The L2 term
+    ``(lmbda/n) W`` still enters ``g`` for every row.
 
     ``weights`` is ``(W^1, ..., W^L)`` and ``vectors`` the 1-D arrays ``(b^1, ..., b^L,
     gamma^1, ..., gamma^{L-1})``, gamma empty without batch normalisation; ``first`` and
@@ -112,34 +138,37 @@ def _remedies_epoch(
     is the threshold (0: no clipping). Per mini-batch, with ``~`` the parameters the
     gradient is taken at (the look-ahead ``p + mu v`` for nesterov)::
 
-        a^0 = scale x_B;  hidden l: z = a^{l-1} W~^l,  u = gamma~ zh + b~ (batch norm, batch
+        a^0 = x_B;  hidden l: z = a^{l-1} W~^l,  u = gamma~ zh + b~ (batch norm, batch
         statistics) or z + b~;  h^l = phi(u);  a^l = a^{l-1} + h^l (residual) or h^l
         a^L = sigmoid(a^{L-1} W~^L + b~^L);  then the backward pass of ``network.py``
     """
     first_w, first_v = first
     second_w, second_v = second
-    n = x.shape[0]
+    n = len(starts) - 1
     decay = lmbda / n  # the L2 term's factor in g_W
     n_layers = len(weights)
     step_index = first_step
+    # nesterov's look-ahead p + mu v, written in place every update
+    used_w = [np.copy(w) if kind == 2 else w for w in weights]
+    used_v = [np.copy(v) if kind == 2 else v for v in vectors]
     for start in range(0, n, mini_batch_size):
         size = min(mini_batch_size, n - start)
         mu = _momentum_at(step_index, mu_max, schedule) if kind == 1 or kind == 2 else 0.0
-        used_w = [w for w in weights]
-        used_v = [v for v in vectors]
         if kind == 2:
             for k in range(len(weights)):
-                used_w[k] = weights[k] + mu * first_w[k]
+                _look_ahead(used_w[k], weights[k], first_w[k], mu)
             for k in range(len(vectors)):
-                used_v[k] = vectors[k] + mu * first_v[k]
+                _look_ahead(used_v[k], vectors[k], first_v[k], mu)
         activations = [np.empty((0, 0)) for _ in range(n_layers + 1)]
         units = [np.empty((0, 0)) for _ in range(n_layers)]
         normalised = [np.empty((0, 0)) for _ in range(n_layers)]
         inverse_std = [np.empty(0) for _ in range(n_layers)]
         rows = order[start : start + size]
-        activations[0] = x[rows] * scale
         for layer in range(n_layers):
-            z = np.dot(activations[layer], used_w[layer])
+            if layer == 0:
+                z = _product(starts, columns, values, scale, rows, used_w[0])
+            else:
+                z = np.dot(activations[layer], used_w[layer])
             bias = used_v[layer]
             width = z.shape[1]
             if layer == n_layers - 1:
@@ -202,12 +231,17 @@ def _remedies_epoch(
                                 * (size * dzh[i, j] - sum_dzh[j] - zh[i, j] * sum_dzh_zh[j])
                             )
                     grads_v[n_layers + layer] = _column_sums(delta * zh) / size
-            gradient, at = np.dot(activations[layer].T, dz), used_w[layer]
+            at = used_w[layer]
+            if layer == 0:
+                gradient = _transposed_product(starts, columns, values, scale, rows, dz, at)
+            else:
+                gradient = np.dot(activations[layer].T, dz)
             for i in range(gradient.shape[0]):
                 for j in range(gradient.shape[1]):
                     gradient[i, j] = gradient[i, j] / size + decay * at[i, j]
             grads_w[layer] = gradient
             grads_v[layer] = _column_sums(delta) / size
+            mean_bias_gradients[layer][:] = grads_v[layer]
             if layer > 0:
                 below = np.dot(dz, used_w[layer].T)
                 if layer < n_layers - 1 and skips[layer]:
@@ -217,9 +251,10 @@ def _remedies_epoch(
         if clip > 0.0:
             squares = 0.0
             for g in grads_w:
-                squares += np.sum(g * g)
+                flat = g.reshape(g.size)
+                squares += np.dot(flat, flat)
             for g in grads_v:
-                squares += np.sum(g * g)
+                squares += np.dot(g, g)
             norm = math.sqrt(squares)
             if norm > clip:
                 factor = clip / norm
@@ -252,11 +287,13 @@ class RemedyState:
 
 
 def remedies_epoch(
-    trainer, x: np.ndarray, y: np.ndarray, order: np.ndarray, first_step: int, *args
-) -> None:
-    """``sgd.Trainer.epoch`` for what ``Optimiser.with_remedies`` names: one epoch of
-    ``_remedies_epoch`` over ``x[order]`` (float or uint8 pixels) with ``(mini_batch_size,
-    eta, lmbda) = args``, keeping the optimiser's state in ``trainer.remedy_state``."""
+    trainer, rows: SparseRows, y: np.ndarray, order: np.ndarray, first_step: int, *args
+) -> list[np.ndarray]:
+    """``sgd.Trainer.epoch`` for every optimiser and network but plain SGD's: one epoch of
+    ``_remedies_epoch`` over the inputs ``rows`` in the order ``order`` with
+    ``(mini_batch_size, eta, lmbda) = args``, keeping the optimiser's state in
+    ``trainer.remedy_state``. Returns the last mini-batch's mean bias gradients (as
+    ``_remedies_epoch`` leaves them)."""
     net, optimiser = trainer.net, trainer.optimiser
     n_layers = len(net.weights)
     matrices = tuple(net.weights)
@@ -275,9 +312,12 @@ def remedies_epoch(
     if trainer.remedy_state is None:
         trainer.remedy_state = RemedyState.zeros(matrices, vectors)
     state = trainer.remedy_state
+    gradients = [np.empty_like(b) for b in net.biases]
     _remedies_epoch(
-        x,
-        PIXEL_SCALE if x.dtype == np.uint8 else 1.0,
+        rows.starts,
+        rows.columns,
+        rows.values,
+        rows.scale,
         y,
         order,
         matrices,
@@ -295,4 +335,6 @@ def remedies_epoch(
         optimiser.clip or 0.0,
         first_step,
         *args,
+        tuple(gradients),
     )
+    return gradients

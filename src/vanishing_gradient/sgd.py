@@ -15,17 +15,14 @@ permutation, in consecutive mini-batches (the last one may be smaller).
 
 The chapter's experiment is thousands of tiny steps (5,000 per epoch of 784-30-10), so
 from Python an epoch costs its numpy calls, not its arithmetic. The epoch therefore runs
-as one compiled loop (numba), cached on disk after its first use. Two versions:
+as one compiled loop (numba), cached on disk after its first use, on the inputs' non-zero
+entries (``sparse.SparseRows``). Two versions:
 
-* ``_train_epoch``, the straightforward one, for every optimiser: matrix products go to
-  BLAS through ``np.dot``; the activations, the deltas, the decay and the updates are
-  fused loops over the mini-batch.
-* ``_sgd_epoch``, for plain SGD (the book's, and every ``sgd`` variant), which does the
-  same arithmetic on fewer numbers; see its docstring for what it exploits.
-
-Adam, gradient-norm clipping (``Optimiser.clip``), residual connections and batch
-normalisation run a third epoch loop, ``remedies._remedies_epoch``, whose docstring has
-their equations.
+* ``_sgd_epoch``, for plain SGD (the book's, and every ``sgd`` variant without clipping,
+  residual connections or batch normalisation); see its docstring for what it exploits.
+* ``remedies._remedies_epoch`` for every other optimiser and network: momentum, Nesterov,
+  Adam, gradient-norm clipping (``Optimiser.clip``), residual connections and batch
+  normalisation; its module docstring has their equations.
 """
 
 import math
@@ -35,11 +32,16 @@ import numpy as np
 
 from .activations import CODES
 from .kernel_cache import numba
-from .network import PIXEL_SCALE, Network
+from .network import Network
 from .sparse import SparseRows
 
 OPTIMISERS = ("sgd", "momentum", "nesterov", "adam")
 SCHEDULE_STEPS = 250  # Sutskever et al.: mu rises every 250 updates
+# How the epoch loops are compiled: cached on disk, and with numpy's error model, under which
+# a division by zero gives inf or nan instead of raising, so no divisor is tested inside a loop
+# and LLVM can vectorise loops that divide (Adam's update runs 4 times faster). No divisor in
+# these loops can be zero: 1 + e^-z >= 1, sqrt(v) + eps > 0, batch sizes >= 1.
+JIT = {"cache": True, "error_model": "numpy"}
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,11 @@ class Optimiser:
         if self.clip is not None and not self.clip > 0:
             raise ValueError(f"gradient-norm clipping threshold {self.clip}: use a number > 0")
 
-    def with_remedies(self, net: Network) -> bool:
-        """Whether training ``net`` needs ``remedies._remedies_epoch``: Adam, clipping, or a
-        network with residual connections or batch normalisation."""
-        return self.kind == "adam" or self.clip is not None or net.residual or bool(net.batch_norm)
+    @property
+    def gradient_at_parameters(self) -> bool:
+        """Whether an update's gradient is taken at the parameters before it: for every
+        optimiser but nesterov, whose gradient is at the look-ahead ``p + mu v``."""
+        return self.kind != "nesterov"
 
 
 def momentum_at(step: int, mu_max: float, schedule: bool) -> float:
@@ -72,10 +75,10 @@ def momentum_at(step: int, mu_max: float, schedule: bool) -> float:
     return min(1.0 - 2.0 ** (-1.0 - math.log2(step // SCHEDULE_STEPS + 1)), mu_max)
 
 
-_momentum_at = numba.njit(cache=True)(momentum_at)
+_momentum_at = numba.njit(**JIT)(momentum_at)
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(**JIT, inline="always")
 def _activate(code, z):
     if code == 0:
         return 1.0 / (1.0 + math.exp(-z))
@@ -84,7 +87,7 @@ def _activate(code, z):
     return z if z > 0.0 else 0.0
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(**JIT, inline="always")
 def _slope(code, a):
     if code == 0:
         return a * (1.0 - a)
@@ -93,7 +96,7 @@ def _slope(code, a):
     return 1.0 if a > 0.0 else 0.0
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(**JIT, inline="always")
 def _add_bias_and_activate(z, bias, code, rows):
     """``z[i, :] <- phi(z[i, :] + bias)`` in place for the first ``rows`` rows (``phi`` of
     ``code``, as ``_activate``)."""
@@ -102,7 +105,7 @@ def _add_bias_and_activate(z, bias, code, rows):
             z[i, j] = _activate(code, z[i, j] + bias[j])
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(**JIT, inline="always")
 def _output_error(delta, output, y, targets):
     """``delta^L = a^L - y`` in place: row ``i`` of ``delta`` is ``output[i] - y[targets[i]]``."""
     for i in range(len(targets)):
@@ -111,98 +114,7 @@ def _output_error(delta, output, y, targets):
             delta[i, j] = output[i, j] - target[j]
 
 
-@numba.njit(cache=True)
-def _train_epoch(
-    x,
-    scale,
-    y,
-    order,
-    weights,
-    biases,
-    velocity_w,
-    velocity_b,
-    hidden,
-    kind,
-    mu_max,
-    schedule,
-    first_step,
-    mini_batch_size,
-    eta,
-    lmbda,
-):  # pragma: no cover - compiled; the tests compare it with the per-example reference
-    """The epoch loop of ``Trainer.epoch``; per mini-batch ``x_B`` of ``m`` rows, with
-    ``(W~, b~)`` the parameters the gradient is taken at (the look-ahead for nesterov):
-
-        a^0 = scale x_B,  a^l = phi(a^{l-1} W~^l + b~^l) (hidden: code ``hidden``), a^L sigmoid
-        delta^L = a^L - y_B,  delta^{l-1} = (delta^l W~^l^T) * phi'(a^{l-1})
-        grad_W^l = (a^{l-1})^T delta^l,  grad_b^l = sum_rows delta^l
-
-    then the update of the module docstring (``kind`` 0 sgd, 1 momentum, 2 nesterov).
-    """
-    n, n_inputs = x.shape
-    n_layers = len(weights)
-    activations = [np.empty((0, 0)) for _ in range(n_layers + 1)]
-    used_w = [w for w in weights]
-    used_b = [b for b in biases]
-    step_index = first_step
-    decay = 1.0 - eta * lmbda / n  # plain SGD's weight decay per update
-    for start in range(0, n, mini_batch_size):
-        size = min(mini_batch_size, n - start)
-        mu = _momentum_at(step_index, mu_max, schedule) if kind > 0 else 0.0
-        if kind == 2:
-            for layer in range(n_layers):
-                used_w[layer] = weights[layer] + mu * velocity_w[layer]
-                used_b[layer] = biases[layer] + mu * velocity_b[layer]
-        batch = np.empty((size, n_inputs))
-        for i in range(size):
-            row = order[start + i]
-            for j in range(n_inputs):
-                batch[i, j] = x[row, j] * scale
-        activations[0] = batch
-        for layer in range(n_layers):
-            z = np.dot(activations[layer], used_w[layer])
-            bias = used_b[layer]
-            _add_bias_and_activate(z, bias, hidden if layer < n_layers - 1 else 0, size)
-            activations[layer + 1] = z
-        output = activations[n_layers]
-        delta = np.empty_like(output)
-        _output_error(delta, output, y, order[start : start + size])
-        step = eta / size
-        for layer in range(n_layers - 1, -1, -1):
-            w, b, a_prev = weights[layer], biases[layer], activations[layer]
-            if layer > 0:
-                delta_prev = np.dot(delta, used_w[layer].T)
-                for i in range(size):
-                    for j in range(delta_prev.shape[1]):
-                        delta_prev[i, j] *= _slope(hidden, a_prev[i, j])
-            grad_w = np.dot(a_prev.T, delta)
-            grad_b = np.zeros(b.shape[0])
-            for i in range(size):
-                for j in range(b.shape[0]):
-                    grad_b[j] += delta[i, j]
-            if kind == 0:
-                for i in range(w.shape[0]):
-                    for j in range(w.shape[1]):
-                        w[i, j] = decay * w[i, j] - step * grad_w[i, j]
-                for j in range(b.shape[0]):
-                    b[j] -= step * grad_b[j]
-            else:
-                v_w, v_b, at_w = velocity_w[layer], velocity_b[layer], used_w[layer]
-                for i in range(w.shape[0]):
-                    for j in range(w.shape[1]):
-                        v_w[i, j] = mu * v_w[i, j] - eta * (
-                            grad_w[i, j] / size + lmbda / n * at_w[i, j]
-                        )
-                        w[i, j] += v_w[i, j]
-                for j in range(b.shape[0]):
-                    v_b[j] = mu * v_b[j] - step * grad_b[j]
-                    b[j] += v_b[j]
-            if layer > 0:
-                delta = delta_prev
-        step_index += 1
-
-
-@numba.njit(cache=True)
+@numba.njit(**JIT)
 def _sgd_epoch(
     starts,
     columns,
@@ -227,7 +139,8 @@ def _sgd_epoch(
     ``outputs`` and ``errors`` (``(m, n_l)`` per layer) and ``sums`` (shaped as the weights)
     are work space, kept by the caller between epochs.
 
-    The same equations as ``_train_epoch``, arranged to skip work whose result is known:
+    The equations of ``remedies._remedies_epoch`` for plain SGD, arranged to skip work
+    whose result is known:
 
     * First layer, forward: ``z^1_x = sum_p x_p W^1[p, :]`` over the non-zero pixels ``p`` of
       ``x`` only (about 150 of 784 in MNIST): a zero pixel adds exactly ``0``.
@@ -243,7 +156,7 @@ def _sgd_epoch(
       products go to BLAS: even for 10 rows of a 30 x 30 layer the three products of a
       step take 4-6 us there against 7-8 us in plain loops on this machine.
 
-    In floating point the results differ from ``_train_epoch``'s only by the rounding of
+    In floating point the results differ from ``_remedies_epoch``'s only by the rounding of
     sums taken in another order and of the scale ``s``: relative 1e-16 per operation,
     which the tests bound against the per-example reference at 1e-10.
     """
@@ -320,22 +233,21 @@ def _sgd_epoch(
 
 class Trainer:
     """Trains one network in place, epoch after epoch, keeping the optimiser's state
-    (velocities, number of updates so far) between epochs."""
+    (velocities or Adam's moments, number of updates so far) between epochs."""
 
     def __init__(self, net: Network, optimiser: Optimiser = Optimiser()):
         net.weights = [np.ascontiguousarray(w, dtype=np.float64) for w in net.weights]
         net.biases = [np.ascontiguousarray(b, dtype=np.float64) for b in net.biases]
         self.net, self.optimiser, self.updates = net, optimiser, 0
-        self.velocity_w = tuple(np.zeros_like(w) for w in net.weights)
-        self.velocity_b = tuple(np.zeros_like(b) for b in net.biases)
         self._work_space = None  # _sgd_epoch's, for one mini-batch size
         self.remedy_state = None  # remedies.RemedyState, made by the first epoch that needs it
 
     def plain_sgd(self, n: int, eta: float, lmbda: float) -> bool:
         """Whether an epoch over ``n`` rows runs ``_sgd_epoch``: plain SGD whose decay
         ``1 - eta lmbda / n`` is positive (the scale ``s`` must stay positive)."""
-        plain = self.optimiser.kind == "sgd" and not self.optimiser.with_remedies(self.net)
-        return plain and eta * lmbda < n
+        optimiser, net = self.optimiser, self.net
+        plain = optimiser.kind == "sgd" and optimiser.clip is None
+        return plain and not net.residual and not net.batch_norm and eta * lmbda < n
 
     def epoch(
         self,
@@ -351,67 +263,45 @@ class Trainer:
         uint8 pixels (``network.as_inputs``), or ``SparseRows`` of either (made once for many
         epochs over the same rows); rows are turned into float64 inputs as they are used.
 
-        Returns, for plain SGD, ``(1/m) sum_x dC_x/db^l`` for every layer over the last
-        mini-batch, at the weights before its update (with one mini-batch per epoch: the
-        mean bias gradients of the whole set at the epoch's starting weights); else None.
+        Returns ``(1/m) sum_x dC_x/db^l`` for every layer over the last mini-batch, at the
+        parameters its gradient was taken at: those before its update, but for nesterov
+        (``Optimiser.gradient_at_parameters``). With one mini-batch per epoch these are the
+        mean bias gradients of the whole set at the epoch's starting parameters.
         """
         y = np.ascontiguousarray(y, dtype=np.float64)
         order = np.asarray(order, dtype=np.int64)
         first_step = self.updates
         self.updates += math.ceil(len(x) / mini_batch_size)
-        if self.optimiser.with_remedies(self.net):
+        rows = x if isinstance(x, SparseRows) else SparseRows(x)
+        if not self.plain_sgd(len(x), eta, lmbda):
             from .remedies import remedies_epoch
 
-            x = x.dense if isinstance(x, SparseRows) else x
-            remedies_epoch(self, x, y, order, first_step, mini_batch_size, eta, lmbda)
-            return None
-        if self.plain_sgd(len(x), eta, lmbda):
-            rows = x if isinstance(x, SparseRows) else SparseRows(x)
-            gradients = [np.empty_like(b) for b in self.net.biases]
-            m = min(mini_batch_size, len(x))
-            if self._work_space is None or len(self._work_space[0][0]) != m:
-                self._work_space = (
-                    tuple(np.empty((m, len(b))) for b in self.net.biases),
-                    tuple(np.empty((m, len(b))) for b in self.net.biases),
-                    tuple(
-                        np.empty(w.shape if layer else (0, 0))
-                        for layer, w in enumerate(self.net.weights)
-                    ),
-                )
-            _sgd_epoch(
-                rows.starts,
-                rows.columns,
-                rows.values,
-                rows.scale,
-                y,
-                order,
-                tuple(self.net.weights),
-                tuple(self.net.biases),
-                CODES[self.net.activation],
-                mini_batch_size,
-                eta,
-                lmbda,
-                tuple(gradients),
-                *self._work_space,
+            return remedies_epoch(self, rows, y, order, first_step, mini_batch_size, eta, lmbda)
+        gradients = [np.empty_like(b) for b in self.net.biases]
+        m = min(mini_batch_size, len(x))
+        if self._work_space is None or len(self._work_space[0][0]) != m:
+            self._work_space = (
+                tuple(np.empty((m, len(b))) for b in self.net.biases),
+                tuple(np.empty((m, len(b))) for b in self.net.biases),
+                tuple(
+                    np.empty(w.shape if layer else (0, 0))
+                    for layer, w in enumerate(self.net.weights)
+                ),
             )
-            return gradients
-        x = x.dense if isinstance(x, SparseRows) else x
-        _train_epoch(
-            x,
-            PIXEL_SCALE if x.dtype == np.uint8 else 1.0,
+        _sgd_epoch(
+            rows.starts,
+            rows.columns,
+            rows.values,
+            rows.scale,
             y,
             order,
             tuple(self.net.weights),
             tuple(self.net.biases),
-            self.velocity_w,
-            self.velocity_b,
             CODES[self.net.activation],
-            OPTIMISERS.index(self.optimiser.kind),
-            self.optimiser.mu,
-            self.optimiser.schedule,
-            first_step,
             mini_batch_size,
             eta,
             lmbda,
+            tuple(gradients),
+            *self._work_space,
         )
-        return None
+        return gradients

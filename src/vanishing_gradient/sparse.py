@@ -1,9 +1,11 @@
-"""Rows of network inputs kept as their non-zero entries, and their product with the first
-layer's weights computed over those entries alone.
+"""Rows of network inputs kept as their non-zero entries, and their products with the first
+layer's weights (forward) and with the first layer's deltas (its weight gradient) computed
+over those entries alone.
 
 MNIST's pixels are 81 % zeros, so ``z = x W`` (``x`` a row of ``n_0`` inputs, ``W`` of shape
 ``(n_0, n_1)``) is ``sum_p x_p W[p, :]`` over the non-zero ``x_p`` only: a zero input adds
-exactly ``0``. The trainer (``sgd``) and the evaluation of a network (``network``) both use it.
+exactly ``0``; so does it to ``x^T d``. The trainers (``sgd``, ``remedies``) and the evaluation
+of a network (``network``) use them.
 """
 
 import numpy as np
@@ -37,16 +39,29 @@ def _nonzeros(x):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def _product(starts, columns, values, scale, w):  # pragma: no cover - compiled
-    """``out[r, :] = sum_q (scale values[q]) w[columns[q], :]`` over row ``r``'s entries ``q``."""
-    n, width = len(starts) - 1, w.shape[1]
-    out = np.zeros((n, width))
-    for r in range(n):
-        for q in range(starts[r], starts[r + 1]):
-            v = values[q] * scale
-            p = columns[q]
-            for j in range(width):
-                out[r, j] += v * w[p, j]
+def _product(starts, columns, values, scale, rows, w):  # pragma: no cover - compiled
+    """``x W`` for the inputs ``x`` of the rows ``rows``: row ``i`` of the result is
+    ``sum_q (scale values[q]) w[columns[q], :]`` over the entries ``q`` of row ``rows[i]``."""
+    out = np.zeros((len(rows), w.shape[1]))
+    for i in range(len(rows)):
+        for q in range(starts[rows[i]], starts[rows[i] + 1]):
+            v, p = values[q] * scale, columns[q]
+            for j in range(w.shape[1]):
+                out[i, j] += v * w[p, j]
+    return out
+
+
+@numba.njit(cache=True)
+def _transposed_product(starts, columns, values, scale, rows, d, w):  # pragma: no cover
+    """``x^T d`` for the inputs ``x`` of the rows ``rows`` (``d``: one row per input), shaped
+    as ``w``: ``sum_i x_i^T d[i, :]`` over the entries of the rows only, so the rows of
+    ``x^T d`` for the columns that no input has are exactly 0."""
+    out = np.zeros(w.shape)
+    for i in range(len(rows)):
+        for q in range(starts[rows[i]], starts[rows[i] + 1]):
+            v, p = values[q] * scale, columns[q]
+            for j in range(w.shape[1]):
+                out[p, j] += v * d[i, j]
     return out
 
 
@@ -65,6 +80,5 @@ class SparseRows:
 
     def product(self, w: np.ndarray) -> np.ndarray:
         """``x W`` for the inputs ``x`` (one row each), float64 of shape ``(len(self), n_1)``."""
-        return _product(
-            self.starts, self.columns, self.values, self.scale, np.ascontiguousarray(w, np.float64)
-        )
+        w = np.ascontiguousarray(w, np.float64)
+        return _product(self.starts, self.columns, self.values, self.scale, np.arange(len(self)), w)
