@@ -22,7 +22,12 @@ import numba
 
 from .code_version import PACKAGE, PACKAGE_DIR, imported_closure, module_file
 
-KERNEL_MODULES = ("sparse", "sgd", "remedies")  # the package modules that compile with numba
+KERNEL_MODULES = (
+    "sparse",
+    "sgd",
+    "packed",
+    "remedies",
+)  # the package modules that compile with numba
 
 
 def kernel_files() -> dict[str, object]:

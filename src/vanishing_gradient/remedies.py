@@ -41,6 +41,7 @@ import numpy as np
 from .activations import CODES
 from .kernel_cache import numba
 from .network import BATCH_NORM_EPSILON, RUNNING_MOMENTUM
+from .packed import matrix_views, pack, unpack_into, vector_views
 from .sgd import JIT, OPTIMISERS, _activate, _add_bias_and_activate, _momentum_at, _slope
 from .sparse import SparseRows, _product, _transposed_product
 
@@ -100,10 +101,10 @@ def _remedies_epoch(
     scale,
     y,
     order,
-    weights,
-    vectors,
-    running_mean,
-    running_var,
+    packed_weights,
+    packed_vectors,
+    packed_running_mean,
+    packed_running_var,
     first,
     second,
     hidden,
@@ -117,7 +118,7 @@ def _remedies_epoch(
     mini_batch_size,
     eta,
     lmbda,
-    mean_bias_gradients,
+    packed_mean_bias_gradients,
 ):  # pragma: no cover - compiled; the tests compare it with the reference
     """One epoch over the rows ``order`` of the inputs, in place (module docstring); on
     return ``mean_bias_gradients[l]`` holds ``(1/m) sum_x dC_x/db^{l+1}`` of the last
@@ -130,10 +131,14 @@ def _remedies_epoch(
     whose rows of the pixels no example of the batch has are exactly 0. The L2 term
     ``(lmbda/n) W`` still enters ``g`` for every row.
 
-    ``weights`` is ``(W^1, ..., W^L)`` and ``vectors`` the 1-D arrays ``(b^1, ..., b^L,
-    gamma^1, ..., gamma^{L-1})``, gamma empty without batch normalisation; ``first`` and
-    ``second`` hold the optimiser's state in the same layout (two tuples each: matrices and
-    vectors). ``skips[l - 1]`` says whether hidden layer ``l`` is residual; ``batch_norm``
+    Every list of arrays comes ``packed.Packed`` (one type for every depth, so one
+    compilation): ``packed_weights`` holds ``(W^1, ..., W^L)``, ``packed_vectors`` the 1-D
+    arrays ``(b^1, ..., b^L, gamma^1, ..., gamma^{L-1})`` (no gamma without batch
+    normalisation), ``packed_running_mean`` and ``packed_running_var`` batch normalisation's
+    running statistics of the hidden layers (none without it), ``packed_mean_bias_gradients``
+    one array per layer for the result; ``first`` and ``second`` hold the optimiser's state
+    in the layout of the weights and vectors (a pair of ``Packed`` each). They are updated in
+    place. ``skips[l - 1]`` says whether hidden layer ``l`` is residual; ``batch_norm``
     whether the hidden layers are normalised; ``kind`` indexes ``sgd.OPTIMISERS``; ``clip``
     is the threshold (0: no clipping). Per mini-batch, with ``~`` the parameters the
     gradient is taken at (the look-ahead ``p + mu v`` for nesterov)::
@@ -142,8 +147,11 @@ def _remedies_epoch(
         statistics) or z + b~;  h^l = phi(u);  a^l = a^{l-1} + h^l (residual) or h^l
         a^L = sigmoid(a^{L-1} W~^L + b~^L);  then the backward pass of ``network.py``
     """
-    first_w, first_v = first
-    second_w, second_v = second
+    weights, vectors = matrix_views(packed_weights), vector_views(packed_vectors)
+    running_mean, running_var = vector_views(packed_running_mean), vector_views(packed_running_var)
+    mean_bias_gradients = vector_views(packed_mean_bias_gradients)
+    first_w, first_v = matrix_views(first[0]), vector_views(first[1])
+    second_w, second_v = matrix_views(second[0]), vector_views(second[1])
     n = len(starts) - 1
     decay = lmbda / n  # the L2 term's factor in g_W
     n_layers = len(weights)
@@ -269,18 +277,18 @@ def _remedies_epoch(
 @dataclass
 class RemedyState:
     """The optimiser's state between epochs, in ``_remedies_epoch``'s layout: ``first``
-    (momentum's velocity or Adam's m) and ``second`` (Adam's v), each a pair (one array per
-    weight matrix, one per vector: biases then scales)."""
+    (momentum's velocity or Adam's m) and ``second`` (Adam's v), each a pair of
+    ``packed.Packed``: one array per weight matrix, one per vector (biases then scales)."""
 
     first: tuple
     second: tuple
 
     @classmethod
-    def zeros(cls, matrices: tuple, vectors: tuple) -> "RemedyState":
+    def zeros(cls, matrices: list, vectors: list) -> "RemedyState":
         def like():
             return (
-                tuple(np.zeros_like(w) for w in matrices),
-                tuple(np.zeros_like(v) for v in vectors),
+                pack([np.zeros_like(w) for w in matrices]),
+                pack([np.zeros_like(v) for v in vectors]),
             )
 
         return cls(like(), like())
@@ -292,27 +300,20 @@ def remedies_epoch(
     """``sgd.Trainer.epoch`` for every optimiser and network but plain SGD's: one epoch of
     ``_remedies_epoch`` over the inputs ``rows`` in the order ``order`` with
     ``(mini_batch_size, eta, lmbda) = args``, keeping the optimiser's state in
-    ``trainer.remedy_state``. Returns the last mini-batch's mean bias gradients (as
-    ``_remedies_epoch`` leaves them)."""
+    ``trainer.remedy_state``. The network's arrays go in packed (``packed.pack``) and come
+    back into the network's own arrays. Returns the last mini-batch's mean bias gradients
+    (as ``_remedies_epoch`` leaves them)."""
     net, optimiser = trainer.net, trainer.optimiser
     n_layers = len(net.weights)
-    matrices = tuple(net.weights)
-    if net.batch_norm is None:
-        vectors = tuple(net.biases)
-        running_mean = running_var = tuple(np.empty(0) for _ in range(n_layers))
-    else:
-        norm = net.batch_norm
-        norm.scales = [np.ascontiguousarray(g, dtype=np.float64) for g in norm.scales]
-        vectors = (*net.biases, *norm.scales)
-        running_mean, running_var = (
-            (*(np.ascontiguousarray(r, dtype=np.float64) for r in stats), np.empty(0))
-            for stats in (norm.running_mean, norm.running_var)
-        )
-        norm.running_mean, norm.running_var = list(running_mean[:-1]), list(running_var[:-1])
+    norm = net.batch_norm
+    vectors = [*net.biases, *(norm.scales if norm else [])]
+    running_mean, running_var = (norm.running_mean, norm.running_var) if norm else ([], [])
     if trainer.remedy_state is None:
-        trainer.remedy_state = RemedyState.zeros(matrices, vectors)
+        trainer.remedy_state = RemedyState.zeros(net.weights, vectors)
     state = trainer.remedy_state
+    packed = [pack(net.weights), pack(vectors), pack(running_mean), pack(running_var)]
     gradients = [np.empty_like(b) for b in net.biases]
+    packed_gradients = pack(gradients)
     _remedies_epoch(
         rows.starts,
         rows.columns,
@@ -320,21 +321,21 @@ def remedies_epoch(
         rows.scale,
         y,
         order,
-        matrices,
-        vectors,
-        running_mean,
-        running_var,
+        *packed,
         state.first,
         state.second,
         CODES[net.activation],
         np.array([net.skips(layer) for layer in range(1, n_layers + 1)]),
-        net.batch_norm is not None,
+        norm is not None,
         OPTIMISERS.index(optimiser.kind),
         optimiser.mu,
         optimiser.schedule,
         optimiser.clip or 0.0,
         first_step,
         *args,
-        tuple(gradients),
+        packed_gradients,
     )
+    for arrays, result in zip([net.weights, vectors, running_mean, running_var], packed):
+        unpack_into(result, arrays)
+    unpack_into(packed_gradients, gradients)
     return gradients
