@@ -6,6 +6,7 @@ import numpy as np
 from vanishing_gradient.packed import matrix_views, pack, unpack_into, vector_views
 from vanishing_gradient.protocols import Variant, start_network
 from vanishing_gradient.remedies import _remedies_epoch
+from vanishing_gradient.sgd import _sgd_epoch
 from vanishing_gradient.sparse import SparseRows
 
 
@@ -28,12 +29,16 @@ def test_pack_keeps_every_array_and_its_views_write_the_buffer():
     assert pack([]).buffer.size == 0 and vector_views(pack([])) == []
 
 
-def test_the_remedies_loop_compiles_once_for_every_depth():
+def test_the_epoch_loops_compile_once_for_every_depth():
     rng = np.random.default_rng(1)
     x = SparseRows((rng.random((20, 784)) * 255).astype(np.uint8))
     y = np.eye(10)[np.arange(20) % 10]
     for architecture in ("784-6-10", "784-6-6-6-10", "784-6-6-6-6-6-6-10"):
-        for variant in ("sigmoid-default-adam", "sigmoid-default-sgd-batchnorm"):
+        for variant in (
+            "sigmoid-default-sgd",
+            "sigmoid-default-adam",
+            "sigmoid-default-sgd-batchnorm",
+        ):
             _, trainer, _ = start_network(architecture, 1, Variant.named(variant))
             trainer.epoch(x, y, np.arange(20), mini_batch_size=10, eta=0.1, lmbda=1.0)
-    assert len(_remedies_epoch.signatures) == 1
+    assert len(_sgd_epoch.signatures) == 1 and len(_remedies_epoch.signatures) == 1

@@ -22,12 +22,13 @@ import numba
 
 from .code_version import PACKAGE, PACKAGE_DIR, imported_closure, module_file
 
-KERNEL_MODULES = (
-    "sparse",
-    "sgd",
-    "packed",
-    "remedies",
-)  # the package modules that compile with numba
+# the package modules that compile with numba
+KERNEL_MODULES = ("sparse", "sgd", "packed", "remedies")
+# How they compile: cached on disk (in CACHE_DIR below), and with numpy's error model, under
+# which a division by zero gives inf or nan instead of raising, so no divisor is tested inside
+# a loop and LLVM can vectorise loops that divide (Adam's update runs 4 times faster). No
+# divisor in these loops can be zero: 1 + e^-z >= 1, sqrt(v) + eps > 0, batch sizes >= 1.
+JIT = {"cache": True, "error_model": "numpy"}
 
 
 def kernel_files() -> dict[str, object]:

@@ -16,8 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .kernel_cache import numba
-from .sgd import JIT
+from .kernel_cache import JIT, numba
 
 
 class Packed(NamedTuple):

@@ -39,10 +39,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import CODES
-from .kernel_cache import numba
+from .kernel_cache import JIT, numba
 from .network import BATCH_NORM_EPSILON, RUNNING_MOMENTUM
 from .packed import matrix_views, pack, unpack_into, vector_views
-from .sgd import JIT, OPTIMISERS, _activate, _add_bias_and_activate, _momentum_at, _slope
+from .sgd import OPTIMISERS, _activate, _add_bias_and_activate, _momentum_at, _slope
 from .sparse import SparseRows, _product, _transposed_product
 
 ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON = 0.9, 0.999, 1e-8

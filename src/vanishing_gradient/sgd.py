@@ -31,17 +31,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import CODES
-from .kernel_cache import numba
+from .kernel_cache import JIT, numba
 from .network import Network
+from .packed import matrix_views, pack, unpack_into, vector_views
 from .sparse import SparseRows
 
 OPTIMISERS = ("sgd", "momentum", "nesterov", "adam")
 SCHEDULE_STEPS = 250  # Sutskever et al.: mu rises every 250 updates
-# How the epoch loops are compiled: cached on disk, and with numpy's error model, under which
-# a division by zero gives inf or nan instead of raising, so no divisor is tested inside a loop
-# and LLVM can vectorise loops that divide (Adam's update runs 4 times faster). No divisor in
-# these loops can be zero: 1 + e^-z >= 1, sqrt(v) + eps > 0, batch sizes >= 1.
-JIT = {"cache": True, "error_model": "numpy"}
 
 
 @dataclass(frozen=True)
@@ -122,22 +118,23 @@ def _sgd_epoch(
     scale,
     y,
     order,
-    weights,
-    biases,
+    packed_weights,
+    packed_biases,
     hidden,
     mini_batch_size,
     eta,
     lmbda,
-    mean_bias_gradients,
-    outputs,
-    errors,
-    sums,
+    packed_mean_bias_gradients,
+    packed_outputs,
+    packed_errors,
+    packed_sums,
 ):  # pragma: no cover - compiled; the tests compare it with the per-example reference
     """Plain SGD over the rows ``order`` (the book's update of the module docstring), on
     inputs given by their non-zero entries; on return ``mean_bias_gradients[l]`` holds
     ``(1/m) sum_x delta^{l+1}_x`` of the last mini-batch, at the weights before its update.
     ``outputs`` and ``errors`` (``(m, n_l)`` per layer) and ``sums`` (shaped as the weights)
-    are work space, kept by the caller between epochs.
+    are work space, kept by the caller between epochs. Every list of arrays comes
+    ``packed.Packed``, one type for every depth (so one compilation), updated in place.
 
     The equations of ``remedies._remedies_epoch`` for plain SGD, arranged to skip work
     whose result is known:
@@ -160,6 +157,10 @@ def _sgd_epoch(
     sums taken in another order and of the scale ``s``: relative 1e-16 per operation,
     which the tests bound against the per-example reference at 1e-10.
     """
+    weights, biases = matrix_views(packed_weights), vector_views(packed_biases)
+    mean_bias_gradients = vector_views(packed_mean_bias_gradients)
+    outputs, errors = matrix_views(packed_outputs), matrix_views(packed_errors)
+    sums = matrix_views(packed_sums)
     n = len(starts) - 1
     n_layers = len(weights)
     decay = 1.0 - eta * lmbda / n
@@ -279,15 +280,22 @@ class Trainer:
             return remedies_epoch(self, rows, y, order, first_step, mini_batch_size, eta, lmbda)
         gradients = [np.empty_like(b) for b in self.net.biases]
         m = min(mini_batch_size, len(x))
-        if self._work_space is None or len(self._work_space[0][0]) != m:
+        if self._work_space is None or self._work_space[0].shapes[0, 0] != m:
             self._work_space = (
-                tuple(np.empty((m, len(b))) for b in self.net.biases),
-                tuple(np.empty((m, len(b))) for b in self.net.biases),
-                tuple(
-                    np.empty(w.shape if layer else (0, 0))
-                    for layer, w in enumerate(self.net.weights)
+                pack([np.empty((m, len(b))) for b in self.net.biases]),
+                pack([np.empty((m, len(b))) for b in self.net.biases]),
+                pack(
+                    [
+                        np.empty(w.shape if layer else (0, 0))
+                        for layer, w in enumerate(self.net.weights)
+                    ]
                 ),
             )
+        weights, biases, packed_gradients = (
+            pack(self.net.weights),
+            pack(self.net.biases),
+            pack(gradients),
+        )
         _sgd_epoch(
             rows.starts,
             rows.columns,
@@ -295,13 +303,16 @@ class Trainer:
             rows.scale,
             y,
             order,
-            tuple(self.net.weights),
-            tuple(self.net.biases),
+            weights,
+            biases,
             CODES[self.net.activation],
             mini_batch_size,
             eta,
             lmbda,
-            tuple(gradients),
+            packed_gradients,
             *self._work_space,
         )
+        unpack_into(weights, self.net.weights)
+        unpack_into(biases, self.net.biases)
+        unpack_into(packed_gradients, gradients)
         return gradients
