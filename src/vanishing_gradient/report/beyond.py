@@ -277,7 +277,7 @@ def remedies(table: pd.DataFrame, speed_ratio: pd.DataFrame, settings: dict, bas
     connections, batch normalisation, clipping): its training ratio and seed range against
     the baseline's, its accuracy difference, and the ``helps`` verdict of variant_comparison,
     with a closing line naming every variant that fails to help."""
-    rows = table[[bool(remedy_words(r, settings)) for _, r in table.iterrows()]]
+    rows = table[[has_remedy(r) for _, r in table.iterrows()]]
     if rows.empty:
         return ""
     training = speed_ratio[(speed_ratio["protocol"] == "B") & (speed_ratio["phase"] == "training")]
