@@ -17,10 +17,11 @@ compiled functions across processes, as numba's cache does. Importing this modul
 """
 
 import hashlib
+from pathlib import Path
 
 import numba
 
-from .code_version import PACKAGE, PACKAGE_DIR, imported_closure, module_file
+from .code_version import PACKAGE, PACKAGE_DIR, imported_closure, module_file, package_of
 
 # the package modules that compile with numba
 KERNEL_MODULES = ("sparse", "sgd", "packed", "remedies")
@@ -31,13 +32,13 @@ KERNEL_MODULES = ("sparse", "sgd", "packed", "remedies")
 JIT = {"cache": True, "error_model": "numpy"}
 
 
-def kernel_files() -> dict[str, object]:
+def kernel_files() -> dict[str, Path]:
     """Module name -> file of the kernel modules and every package module they import."""
     files = {}
     for name in KERNEL_MODULES:
         module = f"{PACKAGE}.{name}"
         files[module] = module_file(module)
-        files.update(imported_closure(files[module], PACKAGE))
+        files.update(imported_closure(files[module], package_of(module)))
     return files
 
 

@@ -10,11 +10,11 @@ of a network (``network``) use them.
 
 import numpy as np
 
-from .kernel_cache import numba
+from .kernel_cache import JIT, numba
 from .network import PIXEL_SCALE
 
 
-@numba.njit(cache=True)
+@numba.njit(**JIT)
 def _nonzeros(x):  # pragma: no cover - compiled
     """The non-zero entries of the rows of ``x`` (compressed sparse rows): row ``r``'s are
     ``values[starts[r]:starts[r + 1]]`` in the columns ``columns[...]``, by increasing column."""
@@ -38,7 +38,7 @@ def _nonzeros(x):  # pragma: no cover - compiled
     return starts, columns, values
 
 
-@numba.njit(cache=True)
+@numba.njit(**JIT)
 def _product(starts, columns, values, scale, rows, w):  # pragma: no cover - compiled
     """``x W`` for the inputs ``x`` of the rows ``rows``: row ``i`` of the result is
     ``sum_q (scale values[q]) w[columns[q], :]`` over the entries ``q`` of row ``rows[i]``."""
@@ -51,7 +51,7 @@ def _product(starts, columns, values, scale, rows, w):  # pragma: no cover - com
     return out
 
 
-@numba.njit(cache=True)
+@numba.njit(**JIT)
 def _transposed_product(starts, columns, values, scale, rows, d, w):  # pragma: no cover
     """``x^T d`` for the inputs ``x`` of the rows ``rows`` (``d``: one row per input), shaped
     as ``w``: ``sum_i x_i^T d[i, :]`` over the entries of the rows only, so the rows of
