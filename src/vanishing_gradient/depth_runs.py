@@ -7,8 +7,9 @@ chapter or ablation run of that architecture would be, so depth ``H`` of seed ``
 the network the ablation trains for that architecture and seed.
 
 Beside the speeds of learning, the backward factors of every network are measured at
-initialisation on protocol B's training images (``backward_factors``): what the chain of
-single neurons (``chain.py``) would call its factor ``|w sigma'(z)|``, in a layer of width n.
+initialisation on protocol B's training images (``backward_factors``): the layers' Jacobians,
+whose entries in a plain layer are what the chain of single neurons (``chain.py``) calls its
+factor ``|w sigma'(z)|``, in a layer of width n.
 
 This module imports neither pandas nor scipy, so a training job stays light.
 """
