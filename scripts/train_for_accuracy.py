@@ -11,7 +11,7 @@ log_to(snakemake.log[0])
 run = run_accuracy_protocol(
     snakemake.params.architecture,
     int(snakemake.wildcards.seed),
-    load_split(snakemake.input[0]),
+    load_split(snakemake.input.split),
     Protocol(**dict(snakemake.params.protocol)),
     probe_size=snakemake.params.probe_size,
     train_cost_size=snakemake.params.train_cost_size,

@@ -11,7 +11,7 @@ log_to(snakemake.log[0])
 run = run_speed_protocol(
     snakemake.params.architecture,
     int(snakemake.wildcards.seed),
-    load_split(snakemake.input[0]),
+    load_split(snakemake.input.split),
     Protocol(**dict(snakemake.params.protocol)),
     variant=Variant.named(**snakemake.params.variant),
 )

@@ -270,6 +270,8 @@ class Trainer:
         mean bias gradients of the whole set at the epoch's starting parameters.
         """
         y = np.ascontiguousarray(y, dtype=np.float64)
+        # the types the loops are compiled for (``precompile``), whatever the config's YAML held
+        mini_batch_size, eta, lmbda = int(mini_batch_size), float(eta), float(lmbda)
         order = np.asarray(order, dtype=np.int64)
         first_step = self.updates
         self.updates += math.ceil(len(x) / mini_batch_size)

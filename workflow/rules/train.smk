@@ -1,9 +1,31 @@
 # Training: protocol A (accuracy) and protocol B (speed of learning), one job per run.
 
 
+rule compile_kernels:
+    # numba's cache of the trainers' compiled loops, filled once before any training job
+    # starts, so that no two jobs compile the same loop. Every training rule waits for its
+    # record, taken ancient(): when it reruns (after an edit to the code it runs), it
+    # retrains nothing by itself; the edit's own code versions decide that.
+    output:
+        record="results/kernels.csv",
+    log:
+        "logs/compile_kernels.log",
+    benchmark:
+        "results/benchmarks/compile_kernels.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 600 * attempt,
+        runtime="20m",
+    params:
+        code=script_code("compile_kernels"),
+    script:
+        "../../scripts/compile_kernels.py"
+
+
 rule train_for_accuracy:
     input:
         split=rules.prepare_mnist.output.split,
+        kernels=ancient(rules.compile_kernels.output.record),
     output:
         epochs="results/accuracy/{architecture}/seed{seed}.epochs.csv",
         speed="results/accuracy/{architecture}/seed{seed}.speed.csv",
@@ -32,6 +54,7 @@ rule train_for_accuracy:
 rule train_for_speed:
     input:
         split=rules.prepare_mnist.output.split,
+        kernels=ancient(rules.compile_kernels.output.record),
     output:
         speed="results/speed/{architecture}/seed{seed}.speed.csv",
         gradient_at_init="results/speed/{architecture}/seed{seed}.gradient_at_init.csv",
