@@ -115,10 +115,9 @@ def snakemake(
     return done
 
 
-def planned_jobs(workdir: Path, project: Path = ROOT, *args: str) -> dict[str, int]:
-    """Rule -> number of jobs a dry run (with ``args``) plans (read from Snakemake's job stats
-    table)."""
-    out = snakemake(workdir, "--dry-run", *args, project=project).stdout
+def planned_jobs(workdir: Path, project: Path = ROOT) -> dict[str, int]:
+    """Rule -> number of jobs a dry run plans (read from Snakemake's job stats table)."""
+    out = snakemake(workdir, "--dry-run", project=project).stdout
     stats = out.split("Job stats:")[-1] if "Job stats:" in out else ""
     return {
         rule: int(count)

@@ -58,11 +58,18 @@ def test_a_logic_edit_in_the_trainer_reruns_training_and_all_that_follows(workfl
     )
     jobs = planned_jobs(workflow_copy, project)
     assert TRAINING <= set(jobs) and jobs["train_for_accuracy"] == 6
+    assert jobs["compile_kernels"] == 1, "the new kernels are compiled once, first"
     assert {"aggregate_accuracy", "aggregate_speed", "aggregate_ablation", "write_report"} <= set(
         jobs
     )
     assert {"plot_speed_of_learning", "plot_ablation", "plot_accuracy_vs_depth"} <= set(jobs)
     assert not NEURON_CHAIN & set(jobs) and "prepare_mnist" not in jobs
+
+
+def test_an_edit_to_the_warm_up_of_the_kernels_reruns_nothing(workflow_copy, project):
+    """It compiles the same kernels: no training job depends on how."""
+    module(project, "precompile").write_text(module(project, "precompile").read_text() + LOGIC)
+    assert "Nothing to be done" in snakemake(workflow_copy, "--dry-run", project=project).stdout
 
 
 def test_an_edit_in_a_plotting_module_redraws_its_figures_and_the_report(workflow_copy, project):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from vanishing_gradient.code_version import PACKAGE_DIR
-from vanishing_gradient.kernel_cache import KERNEL_MODULES
+from vanishing_gradient.kernels import KERNEL_MODULES
 
 # One epoch of the batch-norm trainer (remedies._remedies_epoch), which reads
 # network.RUNNING_MOMENTUM as a compiled-in constant: prints a running mean and the cache

@@ -21,7 +21,7 @@ from vanishing_gradient.network import (
 from vanishing_gradient.initialisers import initialise
 from vanishing_gradient.reference import batch_gradients, example_gradients, reference_epoch
 from vanishing_gradient.sgd import Trainer
-from vanishing_gradient.sparse import SparseRows
+from vanishing_gradient.sparse import MAX_COLUMNS, SparseRows
 
 
 @pytest.fixture
@@ -165,6 +165,19 @@ def test_sparse_rows_give_the_dense_product_and_evaluation(sizes, residual, batc
     accuracy, cost = evaluate(net, rows, labels, lmbda=2.0)
     assert accuracy == evaluate(net, pixels, labels, lmbda=2.0)[0]
     assert cost == pytest.approx(evaluate(net, pixels, labels, lmbda=2.0)[1], rel=1e-13)
+
+
+@pytest.mark.parametrize("width", [50_000, MAX_COLUMNS])
+def test_sparse_rows_index_every_column_up_to_their_limit(width):
+    x = np.zeros((2, width), np.uint8)
+    x[0, 0], x[1, 40_000], x[1, -1] = 3, 5, 7
+    w = np.arange(2 * width, dtype=float).reshape(width, 2)
+    np.testing.assert_array_equal(SparseRows(x).product(w), as_inputs(x) @ w)
+
+
+def test_sparse_rows_refuse_more_columns_than_they_index():
+    with pytest.raises(ValueError, match=f"at most {MAX_COLUMNS}"):
+        SparseRows(np.zeros((1, MAX_COLUMNS + 1), np.uint8))
 
 
 def remedy_network(residual: bool, batch_norm: bool, activation: str = "sigmoid"):

@@ -2,12 +2,15 @@
 ``precompile.compile_kernels``, training any variant, depth or protocol compiles nothing."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from vanishing_gradient.code_version import PACKAGE_DIR
+from conftest import ROOT
+from vanishing_gradient.code_version import PACKAGE_DIR, imported_closure
+from vanishing_gradient.kernels import kernel_files
 
 COMPILE = """
 import json
@@ -97,3 +100,17 @@ def test_after_the_warm_up_no_training_job_compiles(tmp_path):
     assert cache_files(cache) == filled, "a job added to the cache"
     rerun = run(tmp_path, COMPILE)["record"]
     assert rerun and all(row["cached"] for row in rerun), "a rerun loads what it compiled"
+
+
+def test_every_rule_that_waits_for_the_record_runs_every_kernel():
+    """A new record (a new version of the kernels' code) then reruns no job that its own code
+    version would not rerun."""
+    waiting = [
+        re.search(r'script:\s+"\.\./\.\./scripts/(\w+)\.py"', rule).group(1)
+        for path in (ROOT / "workflow" / "rules").glob("*.smk")
+        for rule in path.read_text().split("\nrule ")
+        if "rules.compile_kernels.output.record" in rule
+    ]
+    assert {"train_for_accuracy", "train_for_speed", "sweep_depth"} <= set(waiting)
+    for script in waiting:
+        assert set(kernel_files()) <= set(imported_closure(ROOT / "scripts" / f"{script}.py"))

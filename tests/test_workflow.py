@@ -251,12 +251,6 @@ def test_rerun_with_nothing_changed_does_nothing(finished_workflow):
     assert "Nothing to be done" in snakemake(finished_workflow, "--dry-run").stdout
 
 
-def test_compiling_the_kernels_again_retrains_nothing(workflow_copy):
-    """Training jobs wait for the compiled kernels, not for the time of their record."""
-    jobs = planned_jobs(workflow_copy, ROOT, "--forcerun", "compile_kernels")
-    assert set(jobs) == {"compile_kernels"}
-
-
 def test_figure_setting_reruns_only_figures_and_report(workflow_copy):
     change_config(workflow_copy, lambda c: c["figures"].update(dpi=72))
     jobs = planned_jobs(workflow_copy)

@@ -13,11 +13,14 @@ import numpy as np
 from .kernel_cache import JIT, numba
 from .network import PIXEL_SCALE
 
+MAX_COLUMNS = np.iinfo(np.uint16).max + 1  # a column index is a uint16
+
 
 @numba.njit(**JIT)
 def _nonzeros(x):  # pragma: no cover - compiled
     """The non-zero entries of the rows of ``x`` (compressed sparse rows): row ``r``'s are
-    ``values[starts[r]:starts[r + 1]]`` in the columns ``columns[...]``, by increasing column."""
+    ``values[starts[r]:starts[r + 1]]`` in the columns ``columns[...]``, by increasing column
+    (uint16, half of int32's memory: 15 MB less for the 50,000 training images)."""
     n, width = x.shape
     starts = np.zeros(n + 1, np.int64)
     for r in range(n):
@@ -26,7 +29,7 @@ def _nonzeros(x):  # pragma: no cover - compiled
             if x[r, p] != 0:
                 count += 1
         starts[r + 1] = starts[r] + count
-    columns = np.empty(starts[n], np.int32)
+    columns = np.empty(starts[n], np.uint16)
     values = np.empty(starts[n], x.dtype)
     for r in range(n):
         q = starts[r]
@@ -71,6 +74,8 @@ class SparseRows:
     ``k`` are the inputs ``k / 256``)."""
 
     def __init__(self, x: np.ndarray):
+        if x.shape[1] > MAX_COLUMNS:
+            raise ValueError(f"rows of {x.shape[1]} inputs: at most {MAX_COLUMNS} are supported")
         self.dense = x
         self.scale = PIXEL_SCALE if x.dtype == np.uint8 else 1.0
         self.starts, self.columns, self.values = _nonzeros(x)

@@ -5,7 +5,7 @@
 rule train_variant_for_accuracy:
     input:
         split=rules.prepare_mnist.output.split,
-        kernels=ancient(rules.compile_kernels.output.record),
+        kernels=rules.compile_kernels.output.record,
     output:
         epochs="results/ablation/accuracy/{variant}/seed{seed}.epochs.csv",
         speed="results/ablation/accuracy/{variant}/seed{seed}.speed.csv",
@@ -34,7 +34,7 @@ rule train_variant_for_accuracy:
 rule train_variant_for_speed:
     input:
         split=rules.prepare_mnist.output.split,
-        kernels=ancient(rules.compile_kernels.output.record),
+        kernels=rules.compile_kernels.output.record,
     output:
         speed="results/ablation/speed/{variant}/seed{seed}.speed.csv",
         gradient_at_init="results/ablation/speed/{variant}/seed{seed}.gradient_at_init.csv",

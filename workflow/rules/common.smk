@@ -7,6 +7,7 @@ from vanishing_gradient.activations import ACTIVATIONS
 from vanishing_gradient.code_version import code_version
 from vanishing_gradient.identity import REMEDIES, variant_columns, variant_name
 from vanishing_gradient.initialisers import INITIALISERS
+from vanishing_gradient.kernels import kernels_version
 from vanishing_gradient.mnist import MNIST_FILES
 from vanishing_gradient.network import hidden_layers
 

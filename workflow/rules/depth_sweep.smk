@@ -5,7 +5,7 @@
 rule sweep_depth:
     input:
         split=rules.prepare_mnist.output.split,
-        kernels=ancient(rules.compile_kernels.output.record),
+        kernels=rules.compile_kernels.output.record,
     output:
         speed="results/depth_sweep/{variant}/seed{seed}.speed.csv",
         factors="results/depth_sweep/{variant}/seed{seed}.factors.csv",

@@ -3,11 +3,12 @@
 
 rule compile_kernels:
     # numba's cache of the trainers' compiled loops, filled once before any training job
-    # starts, so that no two jobs compile the same loop. Every training rule waits for its
-    # record, taken ancient(): when it reruns (after an edit to the code it runs), it
-    # retrains nothing by itself; the edit's own code versions decide that.
+    # starts, so that no two jobs compile the same loop. The record is named by the version
+    # of the kernels' code, which every training job's code version includes: a new version
+    # is a new record, and the training jobs it reruns would rerun anyway; an edit to this
+    # warm-up alone (or a comment in a kernel) names no new record and reruns nothing.
     output:
-        record="results/kernels.csv",
+        record=f"results/kernels/{kernels_version()}.csv",
     log:
         "logs/compile_kernels.log",
     benchmark:
@@ -16,8 +17,6 @@ rule compile_kernels:
     resources:
         mem_mb=lambda wildcards, attempt: 600 * attempt,
         runtime="20m",
-    params:
-        code=script_code("compile_kernels"),
     script:
         "../../scripts/compile_kernels.py"
 
@@ -25,7 +24,7 @@ rule compile_kernels:
 rule train_for_accuracy:
     input:
         split=rules.prepare_mnist.output.split,
-        kernels=ancient(rules.compile_kernels.output.record),
+        kernels=rules.compile_kernels.output.record,
     output:
         epochs="results/accuracy/{architecture}/seed{seed}.epochs.csv",
         speed="results/accuracy/{architecture}/seed{seed}.speed.csv",
@@ -54,7 +53,7 @@ rule train_for_accuracy:
 rule train_for_speed:
     input:
         split=rules.prepare_mnist.output.split,
-        kernels=ancient(rules.compile_kernels.output.record),
+        kernels=rules.compile_kernels.output.record,
     output:
         speed="results/speed/{architecture}/seed{seed}.speed.csv",
         gradient_at_init="results/speed/{architecture}/seed{seed}.gradient_at_init.csv",
