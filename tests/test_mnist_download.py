@@ -212,26 +212,28 @@ def test_offline_dir_with_wrong_bytes_falls_through_to_mirror(data, server, out)
     assert_holds_good_file(data, destination)
 
 
-@pytest.mark.parametrize("from_env", [True, False], ids=["MNIST_DIR", "param"])
-def test_download_script_takes_mnist_dir_before_the_param(
+@pytest.mark.parametrize("from_env", [True, False], ids=["MNIST_DIR", "config"])
+def test_download_script_takes_mnist_dir_before_the_config(
     data, out, tmp_path, monkeypatch, from_env
 ):
     empty = tmp_path / "empty"
     empty.mkdir()
     monkeypatch.setenv("MNIST_DIR", str(data.root / "good") if from_env else "")
-    param = empty if from_env else data.root / "good"
+    configured = empty if from_env else data.root / "good"
     log = tmp_path / "download.log"
     snakemake = SimpleNamespace(
         wildcards=SimpleNamespace(name=NAME, sha256=data.sha256),
         output=[str(out / f"{NAME}.gz")],
         log=[str(log)],
-        params=SimpleNamespace(
-            bytes=data.size,
-            mirrors=[],
-            offline_dir=str(param),
-            timeout=1,
-            retries=1,
-        ),
+        params=SimpleNamespace(bytes=data.size),
+        config={
+            "data": {
+                "mirrors": [],
+                "offline_dir": str(configured),
+                "timeout_seconds": 1,
+                "retries": 1,
+            }
+        },
     )
     run_script(SCRIPT, snakemake)
     assert_holds_good_file(data, out / f"{NAME}.gz")

@@ -1,7 +1,7 @@
 # MNIST: fetch and verify the four IDX files, then split them as the book does.
 # A fetched file is named by the SHA-256 it was verified against, so other expected
-# bytes are another file, while fetching the same bytes again (say from another
-# source) is marked ancient() below and retrains nothing.
+# bytes are another file, while fetching the same bytes again (forced, say) is marked
+# ancient() below and retrains nothing.
 
 
 rule download_mnist:
@@ -13,13 +13,13 @@ rule download_mnist:
     resources:
         mem_mb=300,
         runtime="10m",
+    # Only what the bytes must be is a param. Where they come from and how (mirrors, offline
+    # folder, timeout, retries) and the code fetching them cannot change a verified file, so
+    # they rerun nothing: the script reads them from the config. A rerun here would also
+    # hide every other change in the same run, as Snakemake then skips the own changes of
+    # each job behind the ancient() input below.
     params:
-        code=script_code("download_mnist"),
         bytes=lambda wildcards: config["data"]["files"][wildcards.name]["bytes"],
-        mirrors=config["data"]["mirrors"],
-        offline_dir=config["data"]["offline_dir"],
-        timeout=config["data"]["timeout_seconds"],
-        retries=config["data"]["retries"],
     script:
         "../../scripts/download_mnist.py"
 
