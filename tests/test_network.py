@@ -21,7 +21,7 @@ from vanishing_gradient.network import (
 from vanishing_gradient.initialisers import initialise
 from vanishing_gradient.reference import batch_gradients, example_gradients, reference_epoch
 from vanishing_gradient.sgd import Trainer
-from vanishing_gradient.sparse import SparseRows
+from vanishing_gradient.sparse import LANES, SparseRows
 
 
 @pytest.fixture
@@ -165,6 +165,24 @@ def test_sparse_rows_give_the_dense_product_and_evaluation(sizes, residual, batc
     accuracy, cost = evaluate(net, rows, labels, lmbda=2.0)
     assert accuracy == evaluate(net, pixels, labels, lmbda=2.0)[0]
     assert cost == pytest.approx(evaluate(net, pixels, labels, lmbda=2.0)[1], rel=1e-13)
+
+
+@pytest.mark.parametrize("width", [5, LANES, 30, 2 * LANES + 3])
+def test_sparse_product_adds_the_terms_of_each_sum_in_the_order_of_the_inputs(width):
+    """Row ``i`` of ``x W`` is, to the bit, ``0 + t_1 + t_2 + ...`` with the rounded terms
+    ``t_k = x_p W[p, :]`` of the row's non-zero inputs by increasing ``p``, one rounding per
+    product and per sum (numpy's separate multiply and add), for a matrix narrower than
+    ``LANES``, as wide, and wider with a last block that overlaps the one before."""
+    rng = np.random.default_rng(9)
+    pixels = (rng.integers(1, 256, size=(30, 50)) * (rng.random((30, 50)) < 0.4)).astype(np.uint8)
+    pixels[4] = 0  # a row without any non-zero pixel
+    w = rng.normal(size=(50, width)) * 10.0 ** rng.integers(-8, 9, size=(50, width))
+    expected = np.zeros((30, width))
+    for i, row in enumerate(as_inputs(pixels)):
+        for p in np.flatnonzero(row):
+            expected[i] = expected[i] + row[p] * w[p]
+    product = SparseRows(pixels).product(w)
+    assert np.array_equal(product.view(np.uint64), expected.view(np.uint64))
 
 
 def remedy_network(residual: bool, batch_norm: bool, activation: str = "sigmoid"):

@@ -34,7 +34,7 @@ from .activations import CODES
 from .kernel_cache import JIT, numba
 from .network import Network
 from .packed import matrix_views, pack, unpack_into, vector_views
-from .sparse import SparseRows
+from .sparse import SparseRows, _row_sums
 
 OPTIMISERS = ("sgd", "momentum", "nesterov", "adam")
 SCHEDULE_STEPS = 250  # Sutskever et al.: mu rises every 250 updates
@@ -173,13 +173,7 @@ def _sgd_epoch(
         a = outputs[0]
         for i in range(size):
             row = order[start + i]
-            for j in range(width):
-                a[i, j] = 0.0
-            for q in range(starts[row], starts[row + 1]):
-                v = values[q] * scale
-                p = columns[q]
-                for j in range(width):
-                    a[i, j] += v * first[p, j]
+            _row_sums(a, i, starts[row], starts[row + 1], columns, values, scale, first)
             code = hidden if n_layers > 1 else 0
             for j in range(width):
                 a[i, j] = _activate(code, s * a[i, j] + first_bias[j])
