@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from numba.core.errors import TypingError
 
 from vanishing_gradient.network import (
     Network,
@@ -21,7 +22,7 @@ from vanishing_gradient.network import (
 from vanishing_gradient.initialisers import initialise
 from vanishing_gradient.reference import batch_gradients, example_gradients, reference_epoch
 from vanishing_gradient.sgd import Trainer
-from vanishing_gradient.sparse import LANES, SparseRows
+from vanishing_gradient.sparse import LANES, SparseRows, _product
 
 
 @pytest.fixture
@@ -183,6 +184,14 @@ def test_sparse_product_adds_the_terms_of_each_sum_in_the_order_of_the_inputs(wi
             expected[i] = expected[i] + row[p] * w[p]
     product = SparseRows(pixels).product(w)
     assert np.array_equal(product.view(np.uint64), expected.view(np.uint64))
+
+
+def test_sparse_product_refuses_a_matrix_whose_rows_are_not_contiguous():
+    """The compiled product reads ``LANES`` consecutive entries of a row at once."""
+    rows = SparseRows(np.eye(3, dtype=np.uint8))
+    w = np.ones((3, 2 * LANES))[:, ::2]
+    with pytest.raises(TypingError, match="C-contiguous"):
+        _product(rows.starts, rows.columns, rows.values, rows.scale, np.arange(3), w)
 
 
 def remedy_network(residual: bool, batch_norm: bool, activation: str = "sigmoid"):

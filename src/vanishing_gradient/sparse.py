@@ -29,6 +29,7 @@ from .network import PIXEL_SCALE
 
 LANES = 16  # running sums of a row kept in vector registers at once (4 of AVX2's 16)
 _LANES_TYPE = ir.VectorType(ir.DoubleType(), LANES)
+_LANES_POINTER = types.CPointer(types.float64)
 
 
 @intrinsic
@@ -42,41 +43,43 @@ def _zero_lanes(typingctx):
         builder.store(ir.Constant(_LANES_TYPE, [0.0] * LANES), slot)
         return builder.bitcast(slot, ir.DoubleType().as_pointer())
 
-    return types.CPointer(types.float64)(), codegen
+    return _LANES_POINTER(), codegen
 
 
 @intrinsic
 def _add_scaled_lanes(typingctx, lanes, v, w, p, j):
     """``lanes[k] <- lanes[k] + v * w[p, j + k]`` for ``k < LANES``: for each lane the
     rounded product, then the rounded sum, as ``lanes[k] += v * w[p, j + k]`` (no fused
-    multiply-add). ``w``: a C-contiguous float64 matrix; ``0 <= p`` and ``0 <= j <=
-    w.shape[1] - LANES`` are the caller's to ensure (no index is checked or wrapped)."""
+    multiply-add). ``w``: a C-contiguous float64 matrix, its row segment read at once;
+    ``0 <= p`` and ``0 <= j <= w.shape[1] - LANES`` are the caller's to ensure (no index is
+    checked or wrapped)."""
     if not (isinstance(w, types.Array) and w.ndim == 2 and w.layout == "C"):
         raise TypingError(f"_add_scaled_lanes needs a C-contiguous matrix, got {w}")
-    if w.dtype != types.float64 or lanes != types.CPointer(types.float64):
+    if w.dtype != types.float64 or lanes != _LANES_POINTER:
         raise TypingError(f"_add_scaled_lanes adds float64 rows to float64 lanes, got {w}")
 
     def codegen(context, builder, signature, args):
-        lanes_pointer, v, w_value, p, j = args
-        matrix = context.make_array(signature.args[2])(context, builder, w_value)
+        lanes_pointer, v, matrix, row, column = args
         indices = [
             context.cast(builder, index, index_type, types.intp)
-            for index, index_type in zip((p, j), signature.args[3:])
+            for index, index_type in zip((row, column), signature.args[3:])
         ]
-        row = cgutils.get_item_pointer(context, builder, signature.args[2], matrix, indices)
-        terms = builder.load(builder.bitcast(row, _LANES_TYPE.as_pointer()), align=8)
-        zero = ir.Constant(ir.IntType(32), 0)
-        scale = builder.insert_element(ir.Constant(_LANES_TYPE, ir.Undefined), v, zero)
-        scale = builder.shuffle_vector(
-            scale,
+        array = context.make_array(w)(context, builder, matrix)
+        entry = cgutils.get_item_pointer(context, builder, w, array, indices)
+        terms = builder.load(builder.bitcast(entry, _LANES_TYPE.as_pointer()), align=8)
+        scales = builder.insert_element(
+            ir.Constant(_LANES_TYPE, ir.Undefined), v, ir.Constant(ir.IntType(32), 0)
+        )
+        scales = builder.shuffle_vector(  # v in every lane
+            scales,
             ir.Constant(_LANES_TYPE, ir.Undefined),
             ir.Constant(ir.VectorType(ir.IntType(32), LANES), [0] * LANES),
         )
         slot = builder.bitcast(lanes_pointer, _LANES_TYPE.as_pointer())
-        builder.store(builder.fadd(builder.load(slot), builder.fmul(scale, terms)), slot)
+        builder.store(builder.fadd(builder.load(slot), builder.fmul(scales, terms)), slot)
         return context.get_dummy_value()
 
-    return types.void(lanes, types.float64, w, p, j), codegen
+    return types.void(_LANES_POINTER, types.float64, w, p, j), codegen
 
 
 @numba.njit(**JIT, inline="always")
@@ -85,11 +88,11 @@ def _row_sums(out, i, first, last, columns, values, scale, w):  # pragma: no cov
     ``first`` to ``last - 1``: each sum starts at 0 and adds its terms by increasing ``q``,
     one rounding per product and per sum.
 
-    ``LANES`` columns at a time from ``j = 0, LANES, ...``, the last block ending at the
-    last column (it may overlap the one before: an overlapped column's sum is computed
-    twice, the same number both times); a matrix narrower than ``LANES``, one column at a
-    time. Every sum sees the same operations in the same order either way, so the results
-    are the plain loop's to the bit.
+    ``LANES`` columns at a time (``_add_scaled_lanes``) from ``j = 0, LANES, ...``, the last
+    block ending at the last column (it may overlap the one before: an overlapped column's
+    sum is computed twice, the same number both times); a matrix narrower than ``LANES``, one
+    column at a time. Every sum sees the same operations in the same order either way, so
+    the results are the plain loop's to the bit.
     """
     width = w.shape[1]
     if width < LANES:
