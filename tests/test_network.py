@@ -23,7 +23,13 @@ from vanishing_gradient.network import (
 from vanishing_gradient.initialisers import initialise
 from vanishing_gradient.reference import batch_gradients, example_gradients, reference_epoch
 from vanishing_gradient.sgd import Trainer
-from vanishing_gradient.sparse import LANES, SparseRows, _product, _subtract_row_products
+from vanishing_gradient.sparse import (
+    LANES,
+    SparseRows,
+    _product,
+    _subtract_row_products,
+    _transposed_product,
+)
 
 
 @pytest.fixture
@@ -215,6 +221,24 @@ def test_sparse_update_changes_each_weight_as_the_plain_loop(width):
     rows = SparseRows(pixels)
     subtract_row_products(rows.starts, rows.columns, rows.values, rows.scale, factor, d, w)
     assert np.array_equal(w.view(np.uint64), expected.view(np.uint64))
+
+
+@pytest.mark.parametrize("width", [5, 30])
+def test_sparse_transposed_product_adds_each_row_in_turn(width):
+    """``x^T d = sum_i x_i^T d_i`` is, to the bit, ``0 + t_1 + t_2 + ...`` per entry with the
+    rounded terms ``x_p d_i`` of the rows in turn (it is computed by subtracting ``-x_p d_i``)."""
+    rng = np.random.default_rng(11)
+    pixels = (rng.integers(1, 256, size=(30, 50)) * (rng.random((30, 50)) < 0.4)).astype(np.uint8)
+    d = rng.normal(size=(30, width)) * 10.0 ** rng.integers(-8, 9, size=(30, width))
+    expected = np.zeros((50, width))
+    for i, row in enumerate(as_inputs(pixels)):
+        for p in np.flatnonzero(row):
+            expected[p] = expected[p] + row[p] * d[i]
+    rows = SparseRows(pixels)
+    product = _transposed_product(
+        rows.starts, rows.columns, rows.values, rows.scale, np.arange(30), d, expected
+    )
+    assert np.array_equal(product.view(np.uint64), expected.view(np.uint64))
 
 
 def test_sparse_product_refuses_a_matrix_whose_rows_are_not_contiguous():

@@ -268,13 +268,15 @@ def _product(starts, columns, values, scale, rows, w):  # pragma: no cover - com
 def _transposed_product(starts, columns, values, scale, rows, d, w):  # pragma: no cover
     """``x^T d`` for the inputs ``x`` of the rows ``rows`` (``d``: one row per input), shaped
     as ``w``: ``sum_i x_i^T d[i, :]`` over the entries of the rows only, so the rows of
-    ``x^T d`` for the columns that no input has are exactly 0."""
+    ``x^T d`` for the columns that no input has are exactly 0.
+
+    Each ``out[p, :] += v d[i, :]`` (``v = scale values[q]``) is taken as ``out[p, :] -= (-v)
+    d[i, :]`` by ``_subtract_row_products`` with the factor -1: negating is exact, so
+    ``(-v) d = -(v d)`` and ``o - (-(v d)) = o + v d``, the same numbers."""
     out = np.zeros(w.shape)
     for i in range(len(rows)):
-        for q in range(starts[rows[i]], starts[rows[i] + 1]):
-            v, p = values[q] * scale, columns[q]
-            for j in range(w.shape[1]):
-                out[p, j] += v * d[i, j]
+        first, last = starts[rows[i]], starts[rows[i] + 1]
+        _subtract_row_products(out, i, first, last, columns, values, scale, -1.0, d)
     return out
 
 
