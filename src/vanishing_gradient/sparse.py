@@ -30,13 +30,14 @@ from numba.extending import intrinsic
 from .kernel_cache import JIT, numba
 from .network import PIXEL_SCALE
 
-LANES = 16  # running sums of a row kept in vector registers at once (4 of AVX2's 16)
+LANES = 16  # columns of a row held in vector registers at once (4 of AVX2's 16 registers)
 _LANES_TYPE = ir.VectorType(ir.DoubleType(), LANES)
 _LANES_POINTER = types.CPointer(types.float64)
 
 
 def _check_matrix(name, w):
-    """The intrinsics read and write ``LANES`` consecutive entries of a row at once."""
+    """Raise TypingError unless ``w`` is a C-contiguous float64 matrix: the intrinsics read
+    and write ``LANES`` consecutive entries of a row at once."""
     if not (isinstance(w, types.Array) and w.ndim == 2 and w.layout == "C"):
         raise TypingError(f"{name} needs a C-contiguous matrix, got {w}")
     if w.dtype != types.float64:
