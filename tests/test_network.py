@@ -1,7 +1,9 @@
 """The vectorised network against the per-example reference and finite differences."""
 
+import numba
 import numpy as np
 import pytest
+from numba.core.errors import TypingError
 
 from vanishing_gradient.network import (
     Network,
@@ -21,7 +23,14 @@ from vanishing_gradient.network import (
 from vanishing_gradient.initialisers import initialise
 from vanishing_gradient.reference import batch_gradients, example_gradients, reference_epoch
 from vanishing_gradient.sgd import Trainer
-from vanishing_gradient.sparse import MAX_COLUMNS, SparseRows
+from vanishing_gradient.sparse import (
+    LANES,
+    MAX_COLUMNS,
+    SparseRows,
+    _product,
+    _subtract_row_products,
+    _transposed_product,
+)
 
 
 @pytest.fixture
@@ -178,6 +187,80 @@ def test_sparse_rows_index_every_column_up_to_their_limit(width):
 def test_sparse_rows_refuse_more_columns_than_they_index():
     with pytest.raises(ValueError, match=f"at most {MAX_COLUMNS}"):
         SparseRows(np.zeros((1, MAX_COLUMNS + 1), np.uint8))
+
+
+@pytest.mark.parametrize("width", [5, LANES, 30, 2 * LANES + 3])
+def test_sparse_product_adds_the_terms_of_each_sum_in_the_order_of_the_inputs(width):
+    """Row ``i`` of ``x W`` is, to the bit, ``0 + t_1 + t_2 + ...`` with the rounded terms
+    ``t_k = x_p W[p, :]`` of the row's non-zero inputs by increasing ``p``, one rounding per
+    product and per sum (numpy's separate multiply and add), for a matrix narrower than
+    ``LANES``, as wide, and wider with a last block that overlaps the one before."""
+    rng = np.random.default_rng(9)
+    pixels = (rng.integers(1, 256, size=(30, 50)) * (rng.random((30, 50)) < 0.4)).astype(np.uint8)
+    pixels[4] = 0  # a row without any non-zero pixel
+    w = rng.normal(size=(50, width)) * 10.0 ** rng.integers(-8, 9, size=(50, width))
+    expected = np.zeros((30, width))
+    for i, row in enumerate(as_inputs(pixels)):
+        for p in np.flatnonzero(row):
+            expected[i] = expected[i] + row[p] * w[p]
+    product = SparseRows(pixels).product(w)
+    assert np.array_equal(product.view(np.uint64), expected.view(np.uint64))
+
+
+@numba.njit
+def subtract_row_products(starts, columns, values, scale, factor, d, w):
+    """``_subtract_row_products`` for every row, in order, as the trainer runs it."""
+    for i in range(d.shape[0]):
+        first, last = starts[i], starts[i + 1]
+        _subtract_row_products(w, i, first, last, columns, values, scale, factor, d)
+
+
+@pytest.mark.parametrize("width", [5, LANES, 30, 2 * LANES + 3, 3 * LANES + 3])
+def test_sparse_update_changes_each_weight_as_the_plain_loop(width):
+    """``W[p, :] <- W[p, :] - (x_p f) d_i`` for the non-zero inputs ``x_p`` of each row ``i``
+    in turn is, to the bit, numpy's separate multiply and subtract, for a matrix narrower
+    than ``LANES``, as wide, and wider with an odd or even number of blocks, the last
+    overlapping the one before."""
+    rng = np.random.default_rng(10)
+    pixels = (rng.integers(1, 256, size=(30, 50)) * (rng.random((30, 50)) < 0.4)).astype(np.uint8)
+    pixels[4] = 0  # a row without any non-zero pixel
+    pixels[:, 7] = 9  # a column every row has
+    w = rng.normal(size=(50, width)) * 10.0 ** rng.integers(-8, 9, size=(50, width))
+    d = rng.normal(size=(30, width))
+    factor = 0.37
+    expected = w.copy()
+    for i, row in enumerate(as_inputs(pixels)):
+        for p in np.flatnonzero(row):
+            expected[p] = expected[p] - row[p] * factor * d[i]
+    rows = SparseRows(pixels)
+    subtract_row_products(rows.starts, rows.columns, rows.values, rows.scale, factor, d, w)
+    assert np.array_equal(w.view(np.uint64), expected.view(np.uint64))
+
+
+@pytest.mark.parametrize("width", [5, 30])
+def test_sparse_transposed_product_adds_each_row_in_turn(width):
+    """``x^T d = sum_i x_i^T d_i`` is, to the bit, ``0 + t_1 + t_2 + ...`` per entry with the
+    rounded terms ``x_p d_i`` of the rows in turn (it is computed by subtracting ``-x_p d_i``)."""
+    rng = np.random.default_rng(11)
+    pixels = (rng.integers(1, 256, size=(30, 50)) * (rng.random((30, 50)) < 0.4)).astype(np.uint8)
+    d = rng.normal(size=(30, width)) * 10.0 ** rng.integers(-8, 9, size=(30, width))
+    expected = np.zeros((50, width))
+    for i, row in enumerate(as_inputs(pixels)):
+        for p in np.flatnonzero(row):
+            expected[p] = expected[p] + row[p] * d[i]
+    rows = SparseRows(pixels)
+    product = _transposed_product(
+        rows.starts, rows.columns, rows.values, rows.scale, np.arange(30), d, expected
+    )
+    assert np.array_equal(product.view(np.uint64), expected.view(np.uint64))
+
+
+def test_sparse_product_refuses_a_matrix_whose_rows_are_not_contiguous():
+    """The compiled product reads ``LANES`` consecutive entries of a row at once."""
+    rows = SparseRows(np.eye(3, dtype=np.uint8))
+    w = np.ones((3, 2 * LANES))[:, ::2]
+    with pytest.raises(TypingError, match="C-contiguous"):
+        _product(rows.starts, rows.columns, rows.values, rows.scale, np.arange(3), w)
 
 
 def remedy_network(residual: bool, batch_norm: bool, activation: str = "sigmoid"):

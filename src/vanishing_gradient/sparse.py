@@ -6,14 +6,230 @@ MNIST's pixels are 81 % zeros, so ``z = x W`` (``x`` a row of ``n_0`` inputs, ``
 ``(n_0, n_1)``) is ``sum_p x_p W[p, :]`` over the non-zero ``x_p`` only: a zero input adds
 exactly ``0``; so does it to ``x^T d``. The trainers (``sgd``, ``remedies``) and the evaluation
 of a network (``network``) use them.
+
+The forward sums (``_row_sums``) keep ``LANES`` of a row's running sums in vector registers
+over all of the row's non-zero inputs and store them once. Written as a plain loop,
+``out[i, j] += v W[p, j]``, the sums live in memory: every non-zero input loads them back
+from the stores of the one before (the compiler cannot keep them in registers, as ``out``
+might be ``W``), and that chain of stores and loads, not the arithmetic, sets the pace.
+``_zero_lanes`` and ``_add_scaled_lanes`` give the compiler the running sums as a buffer of
+the compiled function's own stack, which nothing else can reach, so it keeps them in
+registers; each lane is one multiply and one add per input, as in the plain loop. The
+trainer's update of the first layer, ``W[p, :] -= v d[i, :]`` (``_subtract_row_products``),
+holds ``d[i, :]`` in registers the same way instead of loading it again for every input.
+Both give the plain loops' numbers to the bit (their docstrings say why).
 """
 
 import numpy as np
+from llvmlite import ir
+from numba import carray, types
+from numba.core import cgutils
+from numba.core.errors import TypingError
+from numba.extending import intrinsic
 
 from .kernel_cache import JIT, numba
 from .network import PIXEL_SCALE
 
 MAX_COLUMNS = np.iinfo(np.uint16).max + 1  # a column index is a uint16
+
+LANES = 16  # columns of a row held in vector registers at once (4 of AVX2's 16 registers)
+_LANES_TYPE = ir.VectorType(ir.DoubleType(), LANES)
+_LANES_POINTER = types.CPointer(types.float64)
+
+
+def _check_matrix(name, w):
+    """Raise TypingError unless ``w`` is a C-contiguous float64 matrix: the intrinsics read
+    and write ``LANES`` consecutive entries of a row at once."""
+    if not (isinstance(w, types.Array) and w.ndim == 2 and w.layout == "C"):
+        raise TypingError(f"{name} needs a C-contiguous matrix, got {w}")
+    if w.dtype != types.float64:
+        raise TypingError(f"{name} needs float64 entries, got {w}")
+
+
+def _lanes_at(context, builder, matrix_type, matrix, indices, index_types):
+    """The LLVM pointer to the ``LANES`` entries ``matrix[r, c:c + LANES]``, ``(r, c) =
+    indices`` (of the numba types ``index_types``), neither checked nor wrapped."""
+    array = context.make_array(matrix_type)(context, builder, matrix)
+    indices = [context.cast(builder, i, t, types.intp) for i, t in zip(indices, index_types)]
+    entry = cgutils.get_item_pointer(context, builder, matrix_type, array, indices)
+    return builder.bitcast(entry, _LANES_TYPE.as_pointer())
+
+
+def _splat(builder, v):
+    """The vector of ``LANES`` copies of the float64 ``v``."""
+    first = builder.insert_element(
+        ir.Constant(_LANES_TYPE, ir.Undefined), v, ir.Constant(ir.IntType(32), 0)
+    )
+    return builder.shuffle_vector(
+        first,
+        ir.Constant(_LANES_TYPE, ir.Undefined),
+        ir.Constant(ir.VectorType(ir.IntType(32), LANES), [0] * LANES),
+    )
+
+
+def _stack_lanes(builder, value):
+    """A buffer of ``LANES`` float64 on the compiled caller's stack holding the vector
+    ``value`` (a pointer to it). Its address is not known outside the function, so the
+    compiler can keep its content in registers across a loop that writes other arrays."""
+    slot = cgutils.alloca_once(builder, _LANES_TYPE)
+    builder.store(value, slot)
+    return builder.bitcast(slot, ir.DoubleType().as_pointer())
+
+
+@intrinsic
+def _zero_lanes(typingctx):
+    """``_stack_lanes`` set to 0."""
+
+    def codegen(context, builder, signature, args):
+        return _stack_lanes(builder, ir.Constant(_LANES_TYPE, [0.0] * LANES))
+
+    return _LANES_POINTER(), codegen
+
+
+@intrinsic
+def _add_scaled_lanes(typingctx, lanes, v, w, p, j):
+    """``lanes[k] <- lanes[k] + v * w[p, j + k]`` for ``k < LANES``: for each lane the
+    rounded product, then the rounded sum, as ``lanes[k] += v * w[p, j + k]`` (no fused
+    multiply-add). ``w``: a C-contiguous float64 matrix; ``0 <= p`` and ``0 <= j <=
+    w.shape[1] - LANES``: the caller's to ensure."""
+    _check_matrix("_add_scaled_lanes", w)
+
+    def codegen(context, builder, signature, args):
+        slot = builder.bitcast(args[0], _LANES_TYPE.as_pointer())
+        entries = _lanes_at(context, builder, w, args[2], args[3:], signature.args[3:])
+        terms = builder.fmul(_splat(builder, args[1]), builder.load(entries, align=8))
+        builder.store(builder.fadd(builder.load(slot), terms), slot)
+        return context.get_dummy_value()
+
+    return types.void(_LANES_POINTER, types.float64, w, p, j), codegen
+
+
+@intrinsic
+def _row_lanes(typingctx, d, i, j):
+    """A buffer of ``LANES`` float64 on the compiled caller's stack holding ``d[i, j:j +
+    LANES]`` (a pointer to it), kept in registers as ``_zero_lanes``'s. ``d``: a C-contiguous
+    float64 matrix; ``0 <= i`` and ``0 <= j <= d.shape[1] - LANES``: the caller's to ensure."""
+    _check_matrix("_row_lanes", d)
+
+    def codegen(context, builder, signature, args):
+        entries = _lanes_at(context, builder, d, args[0], args[1:], signature.args[1:])
+        return _stack_lanes(builder, builder.load(entries, align=8))
+
+    return _LANES_POINTER(d, i, j), codegen
+
+
+def _subtract_scaled_blocks(context, builder, signature, args, blocks):
+    """The code of ``_subtract_scaled_lanes`` (``blocks = 1``) and of
+    ``_subtract_scaled_lane_pair`` (``blocks = 2``): every block of ``w`` read, then each
+    written."""
+    matrix, row, *columns = args[: 2 + blocks]
+    v, lanes = args[2 + blocks], args[3 + blocks :]
+    row_type, column_types = signature.args[1], signature.args[2 : 2 + blocks]
+    w = signature.args[0]
+    entries = [
+        _lanes_at(context, builder, w, matrix, (row, column), (row_type, column_type))
+        for column, column_type in zip(columns, column_types)
+    ]
+    old = [builder.load(block, align=8) for block in entries]
+    scales = _splat(builder, v)
+    for block, before, factors in zip(entries, old, lanes):
+        factors = builder.load(builder.bitcast(factors, _LANES_TYPE.as_pointer()))
+        builder.store(builder.fsub(before, builder.fmul(scales, factors)), block, align=8)
+    return context.get_dummy_value()
+
+
+@intrinsic
+def _subtract_scaled_lanes(typingctx, w, p, j, v, lanes):
+    """``w[p, j + l] <- w[p, j + l] - v * lanes[l]`` for ``l < LANES``: the rounded
+    product, then the rounded difference, as ``w[p, j + l] -= v * lanes[l]``. ``w``: a
+    C-contiguous float64 matrix; ``0 <= p`` and ``0 <= j <= w.shape[1] - LANES``: the
+    caller's to ensure."""
+    _check_matrix("_subtract_scaled_lanes", w)
+
+    def codegen(context, builder, signature, args):
+        return _subtract_scaled_blocks(context, builder, signature, args, 1)
+
+    return types.void(w, p, j, types.float64, _LANES_POINTER), codegen
+
+
+@intrinsic
+def _subtract_scaled_lane_pair(typingctx, w, p, j, k, v, lanes_j, lanes_k):
+    """``_subtract_scaled_lanes`` on the blocks of ``w[p]`` at ``j`` (with ``lanes_j``) and at
+    ``k`` (with ``lanes_k``), both read before either is written: where they overlap, the
+    two writes are the same number, so each entry changes once."""
+    _check_matrix("_subtract_scaled_lane_pair", w)
+
+    def codegen(context, builder, signature, args):
+        return _subtract_scaled_blocks(context, builder, signature, args, 2)
+
+    return types.void(w, p, j, k, types.float64, _LANES_POINTER, _LANES_POINTER), codegen
+
+
+@numba.njit(**JIT, inline="always")
+def _row_sums(out, i, first, last, columns, values, scale, w):  # pragma: no cover - compiled
+    """``out[i, :] <- sum_q (scale values[q]) w[columns[q], :]`` over the entries ``q`` from
+    ``first`` to ``last - 1``: each sum starts at 0 and adds its terms by increasing ``q``,
+    one rounding per product and per sum.
+
+    ``LANES`` columns at a time (``_add_scaled_lanes``) from ``j = 0, LANES, ...``, the last
+    block ending at the last column (it may overlap the one before: an overlapped column's
+    sum is computed twice, the same number both times); a matrix narrower than ``LANES``, one
+    column at a time. Every sum sees the same operations in the same order either way, so
+    the results are the plain loop's to the bit.
+    """
+    width = w.shape[1]
+    if width < LANES:
+        for j in range(width):
+            out[i, j] = 0.0
+        for q in range(first, last):
+            v, p = values[q] * scale, columns[q]
+            for j in range(width):
+                out[i, j] += v * w[p, j]
+        return
+    for block in range(0, width, LANES):
+        j = min(block, width - LANES)
+        lanes = _zero_lanes()
+        for q in range(first, last):
+            _add_scaled_lanes(lanes, values[q] * scale, w, columns[q], j)
+        sums = carray(lanes, LANES)
+        for k in range(LANES):
+            out[i, j + k] = sums[k]
+
+
+@numba.njit(**JIT, inline="always")
+def _subtract_row_products(
+    w, i, first, last, columns, values, scale, factor, d
+):  # pragma: no cover - compiled
+    """``w[columns[q], :] <- w[columns[q], :] - v_q d[i, :]``, ``v_q = values[q] scale
+    factor`` (rounded left to right), for the entries ``q`` from ``first`` to ``last - 1``:
+    one rounded product and one rounded difference per changed entry, as the plain loop
+    ``w[p, j] -= v_q d[i, j]``. The entries of one row have distinct columns, so each entry
+    of ``w`` changes at most once and the order of the ``q`` does not matter.
+
+    ``LANES`` columns at a time, in blocks placed as ``_row_sums``'s, with ``d[i, :]``'s
+    block in registers: the first block alone if their number is odd, then a pass over the
+    ``q`` for each following pair of blocks (``_subtract_scaled_lane_pair``), so that a last
+    block overlapping its neighbour shares its pass. A matrix narrower than ``LANES``, one
+    column at a time.
+    """
+    width = w.shape[1]
+    if width < LANES:
+        for q in range(first, last):
+            v, p = values[q] * scale * factor, columns[q]
+            for j in range(width):
+                w[p, j] -= v * d[i, j]
+        return
+    blocks = (width + LANES - 1) // LANES
+    if blocks % 2:
+        lanes = _row_lanes(d, i, 0)
+        for q in range(first, last):
+            _subtract_scaled_lanes(w, columns[q], 0, values[q] * scale * factor, lanes)
+    for pair in range(blocks % 2, blocks, 2):
+        j, k = pair * LANES, min((pair + 1) * LANES, width - LANES)
+        lanes_j, lanes_k = _row_lanes(d, i, j), _row_lanes(d, i, k)
+        for q in range(first, last):
+            v = values[q] * scale * factor
+            _subtract_scaled_lane_pair(w, columns[q], j, k, v, lanes_j, lanes_k)
 
 
 @numba.njit(**JIT)
@@ -43,14 +259,12 @@ def _nonzeros(x):  # pragma: no cover - compiled
 
 @numba.njit(**JIT)
 def _product(starts, columns, values, scale, rows, w):  # pragma: no cover - compiled
-    """``x W`` for the inputs ``x`` of the rows ``rows``: row ``i`` of the result is
-    ``sum_q (scale values[q]) w[columns[q], :]`` over the entries ``q`` of row ``rows[i]``."""
-    out = np.zeros((len(rows), w.shape[1]))
+    """``x W`` for the inputs ``x`` of the rows ``rows`` (``w`` C-contiguous): row ``i`` of
+    the result is ``sum_q (scale values[q]) w[columns[q], :]`` over the entries ``q`` of row
+    ``rows[i]`` (``_row_sums``)."""
+    out = np.empty((len(rows), w.shape[1]))
     for i in range(len(rows)):
-        for q in range(starts[rows[i]], starts[rows[i] + 1]):
-            v, p = values[q] * scale, columns[q]
-            for j in range(w.shape[1]):
-                out[i, j] += v * w[p, j]
+        _row_sums(out, i, starts[rows[i]], starts[rows[i] + 1], columns, values, scale, w)
     return out
 
 
@@ -58,13 +272,15 @@ def _product(starts, columns, values, scale, rows, w):  # pragma: no cover - com
 def _transposed_product(starts, columns, values, scale, rows, d, w):  # pragma: no cover
     """``x^T d`` for the inputs ``x`` of the rows ``rows`` (``d``: one row per input), shaped
     as ``w``: ``sum_i x_i^T d[i, :]`` over the entries of the rows only, so the rows of
-    ``x^T d`` for the columns that no input has are exactly 0."""
+    ``x^T d`` for the columns that no input has are exactly 0.
+
+    Each ``out[p, :] += v d[i, :]`` (``v = scale values[q]``) is taken as ``out[p, :] -= (-v)
+    d[i, :]`` by ``_subtract_row_products`` with the factor -1: negating is exact, so
+    ``(-v) d = -(v d)`` and ``o - (-(v d)) = o + v d``, the same numbers."""
     out = np.zeros(w.shape)
     for i in range(len(rows)):
-        for q in range(starts[rows[i]], starts[rows[i] + 1]):
-            v, p = values[q] * scale, columns[q]
-            for j in range(w.shape[1]):
-                out[p, j] += v * d[i, j]
+        first, last = starts[rows[i]], starts[rows[i] + 1]
+        _subtract_row_products(out, i, first, last, columns, values, scale, -1.0, d)
     return out
 
 
