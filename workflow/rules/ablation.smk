@@ -18,7 +18,7 @@ rule train_variant_for_accuracy:
         "results/benchmarks/train_variant_for_accuracy/{variant}/seed{seed}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 500 * attempt,
+        mem_mb=lambda wildcards, attempt: 400 * attempt,
         runtime="60m",
     params:
         code=script_code("train_for_accuracy"),
@@ -45,7 +45,7 @@ rule train_variant_for_speed:
         "results/benchmarks/train_variant_for_speed/{variant}/seed{seed}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 500 * attempt,
+        mem_mb=lambda wildcards, attempt: 400 * attempt,
         runtime="30m",
     params:
         code=script_code("train_for_speed"),

@@ -12,10 +12,10 @@ rule compile_kernels:
     log:
         "logs/compile_kernels.log",
     benchmark:
-        "results/benchmarks/compile_kernels.tsv"
+        f"results/benchmarks/compile_kernels/{kernels_version()}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 600 * attempt,
+        mem_mb=lambda wildcards, attempt: 400 * attempt,
         runtime="20m",
     script:
         "../../scripts/compile_kernels.py"
