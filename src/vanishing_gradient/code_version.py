@@ -63,7 +63,6 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(canonical(parsed(path)).encode()).hexdigest()
 
 
-@cache
 def module_file(module: str) -> Path | None:
     """The file of the package module ``module`` ("vanishing_gradient.sgd"), None when the
     name is not a module of the package (a function or class imported from one)."""
@@ -125,19 +124,13 @@ def imported_closure(path: Path, package: str = PACKAGE) -> dict[str, Path]:
     """Every package module the file at ``path`` imports, directly or transitively: module
     name -> file (``path`` itself not included; ``package`` is where its relative imports
     start)."""
-    return dict(_closure(Path(path).resolve(), package))
-
-
-@cache
-def _closure(path: Path, package: str) -> tuple[tuple[str, Path], ...]:
-    """``imported_closure``'s items, found once per process for each file."""
     files = {}
-    pending = set(imported_modules(path, package))
+    pending = set(imported_modules(Path(path).resolve(), package))
     while pending:
         module = pending.pop()
         files[module] = module_file(module)
         pending |= imported_modules(files[module], package_of(module)) - set(files)
-    return tuple(files.items())
+    return files
 
 
 def code_version(script: Path) -> str:
