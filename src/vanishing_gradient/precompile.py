@@ -17,13 +17,15 @@ whatever the config holds (``sgd.Trainer.epoch``), so their values never change 
 """
 
 import tempfile
+from importlib import import_module
 from pathlib import Path
 
 import numpy as np
 from numba.core.registry import CPUDispatcher
 
-from . import packed, remedies, sgd, sparse
+from .code_version import PACKAGE
 from .depth_runs import run_depth_sweep
+from .kernels import KERNEL_MODULES
 from .prepared import load_split, save_split
 from .protocols import Protocol, Table, Variant, run_accuracy_protocol, run_speed_protocol
 
@@ -54,8 +56,8 @@ def kernels() -> dict[str, CPUDispatcher]:
     is defined, not where it is imported)."""
     return {
         f"{value.py_func.__module__}.{value.py_func.__qualname__}": value
-        for module in (sparse, packed, sgd, remedies)
-        for value in vars(module).values()
+        for name in KERNEL_MODULES
+        for value in vars(import_module(f"{PACKAGE}.{name}")).values()
         if isinstance(value, CPUDispatcher)
     }
 
