@@ -211,11 +211,10 @@ def _sgd_epoch(
                     w[k, j] = decay * w[k, j] - step * gradient[k, j]
         # first layer: decay through the scale, gradient on the touched rows only
         s *= decay
-        delta = errors[0]
+        delta, factor = errors[0], step / s
         for i in range(size):
             row = order[start + i]
             first_entry, last_entry = starts[row], starts[row + 1]
-            factor = step / s
             _subtract_row_products(
                 first, i, first_entry, last_entry, columns, values, scale, factor, delta
             )
