@@ -38,10 +38,31 @@ def pack(arrays) -> Packed:
     return Packed(buffer, offsets, shapes)
 
 
-def unpack_into(packed: Packed, arrays) -> None:
-    """Copy the arrays a ``Packed`` holds back into ``arrays`` (the same shapes), in place."""
-    for k, a in enumerate(arrays):
-        a[...] = packed.buffer[packed.offsets[k] : packed.offsets[k + 1]].reshape(a.shape)
+class Bound(NamedTuple):
+    """A ``Packed`` and the views of its buffer that replaced, in their lists, the arrays it
+    was packed from (``bind``)."""
+
+    packed: Packed
+    views: tuple
+
+
+def bind(lists, bound: Bound | None = None) -> Bound:
+    """The arrays of ``lists`` (lists of float64 arrays, in turn) as one ``Packed`` whose
+    views stand in the lists in their place, so that a loop writing the ``Packed`` writes the
+    lists' arrays, with nothing to copy back: ``bound`` itself if the lists hold exactly its
+    views, else the arrays packed afresh and each list's entries replaced by their views."""
+    arrays = [a for held in lists for a in held]
+    if bound is not None and len(arrays) == len(bound.views):
+        if all(a is view for a, view in zip(arrays, bound.views)):
+            return bound
+    packed = pack(arrays)
+    buffer, offsets = packed.buffer, packed.offsets
+    views = [buffer[offsets[k] : offsets[k + 1]].reshape(a.shape) for k, a in enumerate(arrays)]
+    first = 0
+    for held in lists:
+        held[:] = views[first : first + len(held)]
+        first += len(held)
+    return Bound(packed, tuple(views))
 
 
 @numba.njit(**JIT)

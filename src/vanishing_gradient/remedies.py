@@ -39,9 +39,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import CODES
+from .dense import product
 from .kernel_cache import JIT, numba
 from .network import BATCH_NORM_EPSILON, RUNNING_MOMENTUM
-from .packed import matrix_views, pack, unpack_into, vector_views
+from .packed import bind, matrix_views, pack, vector_views
 from .sgd import OPTIMISERS, _activate, _add_bias_and_activate, _momentum_at, _slope
 from .sparse import SparseRows, _product, _transposed_product
 
@@ -176,7 +177,9 @@ def _remedies_epoch(
             if layer == 0:
                 z = _product(starts, columns, values, scale, rows, used_w[0])
             else:
-                z = np.dot(activations[layer], used_w[layer])
+                at = used_w[layer]
+                z = np.empty((size, at.shape[1]))
+                product(z, size, activations[layer], False, at, at.shape[0])
             bias = used_v[layer]
             width = z.shape[1]
             if layer == n_layers - 1:
@@ -243,7 +246,8 @@ def _remedies_epoch(
             if layer == 0:
                 gradient = _transposed_product(starts, columns, values, scale, rows, dz, at)
             else:
-                gradient = np.dot(activations[layer].T, dz)
+                gradient = np.empty(at.shape)
+                product(gradient, at.shape[0], activations[layer], True, dz, size)
             for i in range(gradient.shape[0]):
                 for j in range(gradient.shape[1]):
                     gradient[i, j] = gradient[i, j] / size + decay * at[i, j]
@@ -251,7 +255,8 @@ def _remedies_epoch(
             grads_v[layer] = _column_sums(delta) / size
             mean_bias_gradients[layer][:] = grads_v[layer]
             if layer > 0:
-                below = np.dot(dz, used_w[layer].T)
+                below = np.empty((size, at.shape[0]))
+                product(below, size, dz, False, np.ascontiguousarray(at.T), at.shape[1])
                 if layer < n_layers - 1 and skips[layer]:
                     below += upstream
                 upstream = below
@@ -300,20 +305,19 @@ def remedies_epoch(
     """``sgd.Trainer.epoch`` for every optimiser and network but plain SGD's: one epoch of
     ``_remedies_epoch`` over the inputs ``rows`` in the order ``order`` with
     ``(mini_batch_size, eta, lmbda) = args``, keeping the optimiser's state in
-    ``trainer.remedy_state``. The network's arrays go in packed (``packed.pack``) and come
-    back into the network's own arrays. Returns the last mini-batch's mean bias gradients
+    ``trainer.remedy_state``. The network's arrays go in as ``sgd.Trainer.packed_parameters``,
+    the packed buffers that hold them. Returns the last mini-batch's mean bias gradients
     (as ``_remedies_epoch`` leaves them)."""
     net, optimiser = trainer.net, trainer.optimiser
     n_layers = len(net.weights)
     norm = net.batch_norm
-    vectors = [*net.biases, *(norm.scales if norm else [])]
-    running_mean, running_var = (norm.running_mean, norm.running_var) if norm else ([], [])
     if trainer.remedy_state is None:
+        vectors = [*net.biases, *(norm.scales if norm else [])]
         trainer.remedy_state = RemedyState.zeros(net.weights, vectors)
     state = trainer.remedy_state
-    packed = [pack(net.weights), pack(vectors), pack(running_mean), pack(running_var)]
+    packed = trainer.packed_parameters()
     gradients = [np.empty_like(b) for b in net.biases]
-    packed_gradients = pack(gradients)
+    packed_gradients = bind([gradients]).packed
     _remedies_epoch(
         rows.starts,
         rows.columns,
@@ -335,7 +339,4 @@ def remedies_epoch(
         *args,
         packed_gradients,
     )
-    for arrays, result in zip([net.weights, vectors, running_mean, running_var], packed):
-        unpack_into(result, arrays)
-    unpack_into(packed_gradients, gradients)
     return gradients

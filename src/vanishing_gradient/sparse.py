@@ -23,67 +23,26 @@ Both give the plain loops' numbers to the bit (their docstrings say why).
 import numpy as np
 from llvmlite import ir
 from numba import carray, types
-from numba.core import cgutils
-from numba.core.errors import TypingError
 from numba.extending import intrinsic
 
 from .kernel_cache import JIT, numba
+from .lanes import LANES_POINTER, check_matrix, lanes_at, splat, stack_lanes, vector_of
 from .network import PIXEL_SCALE
 
 MAX_COLUMNS = np.iinfo(np.uint16).max + 1  # a column index is a uint16
 
 LANES = 16  # columns of a row held in vector registers at once (4 of AVX2's 16 registers)
-_LANES_TYPE = ir.VectorType(ir.DoubleType(), LANES)
-_LANES_POINTER = types.CPointer(types.float64)
-
-
-def _check_matrix(name, w):
-    """Raise TypingError unless ``w`` is a C-contiguous float64 matrix: the intrinsics read
-    and write ``LANES`` consecutive entries of a row at once."""
-    if not (isinstance(w, types.Array) and w.ndim == 2 and w.layout == "C"):
-        raise TypingError(f"{name} needs a C-contiguous matrix, got {w}")
-    if w.dtype != types.float64:
-        raise TypingError(f"{name} needs float64 entries, got {w}")
-
-
-def _lanes_at(context, builder, matrix_type, matrix, indices, index_types):
-    """The LLVM pointer to the ``LANES`` entries ``matrix[r, c:c + LANES]``, ``(r, c) =
-    indices`` (of the numba types ``index_types``), neither checked nor wrapped."""
-    array = context.make_array(matrix_type)(context, builder, matrix)
-    indices = [context.cast(builder, i, t, types.intp) for i, t in zip(indices, index_types)]
-    entry = cgutils.get_item_pointer(context, builder, matrix_type, array, indices)
-    return builder.bitcast(entry, _LANES_TYPE.as_pointer())
-
-
-def _splat(builder, v):
-    """The vector of ``LANES`` copies of the float64 ``v``."""
-    first = builder.insert_element(
-        ir.Constant(_LANES_TYPE, ir.Undefined), v, ir.Constant(ir.IntType(32), 0)
-    )
-    return builder.shuffle_vector(
-        first,
-        ir.Constant(_LANES_TYPE, ir.Undefined),
-        ir.Constant(ir.VectorType(ir.IntType(32), LANES), [0] * LANES),
-    )
-
-
-def _stack_lanes(builder, value):
-    """A buffer of ``LANES`` float64 on the compiled caller's stack holding the vector
-    ``value`` (a pointer to it). Its address is not known outside the function, so the
-    compiler can keep its content in registers across a loop that writes other arrays."""
-    slot = cgutils.alloca_once(builder, _LANES_TYPE)
-    builder.store(value, slot)
-    return builder.bitcast(slot, ir.DoubleType().as_pointer())
+_LANES_TYPE = vector_of(LANES)
 
 
 @intrinsic
 def _zero_lanes(typingctx):
-    """``_stack_lanes`` set to 0."""
+    """``lanes.stack_lanes`` set to 0."""
 
     def codegen(context, builder, signature, args):
-        return _stack_lanes(builder, ir.Constant(_LANES_TYPE, [0.0] * LANES))
+        return stack_lanes(builder, ir.Constant(_LANES_TYPE, [0.0] * LANES))
 
-    return _LANES_POINTER(), codegen
+    return LANES_POINTER(), codegen
 
 
 @intrinsic
@@ -92,16 +51,16 @@ def _add_scaled_lanes(typingctx, lanes, v, w, p, j):
     rounded product, then the rounded sum, as ``lanes[k] += v * w[p, j + k]`` (no fused
     multiply-add). ``w``: a C-contiguous float64 matrix; ``0 <= p`` and ``0 <= j <=
     w.shape[1] - LANES``: the caller's to ensure."""
-    _check_matrix("_add_scaled_lanes", w)
+    check_matrix("_add_scaled_lanes", w)
 
     def codegen(context, builder, signature, args):
         slot = builder.bitcast(args[0], _LANES_TYPE.as_pointer())
-        entries = _lanes_at(context, builder, w, args[2], args[3:], signature.args[3:])
-        terms = builder.fmul(_splat(builder, args[1]), builder.load(entries, align=8))
+        entries = lanes_at(context, builder, _LANES_TYPE, w, args[2], args[3:], signature.args[3:])
+        terms = builder.fmul(splat(builder, _LANES_TYPE, args[1]), builder.load(entries, align=8))
         builder.store(builder.fadd(builder.load(slot), terms), slot)
         return context.get_dummy_value()
 
-    return types.void(_LANES_POINTER, types.float64, w, p, j), codegen
+    return types.void(LANES_POINTER, types.float64, w, p, j), codegen
 
 
 @intrinsic
@@ -109,13 +68,13 @@ def _row_lanes(typingctx, d, i, j):
     """A buffer of ``LANES`` float64 on the compiled caller's stack holding ``d[i, j:j +
     LANES]`` (a pointer to it), kept in registers as ``_zero_lanes``'s. ``d``: a C-contiguous
     float64 matrix; ``0 <= i`` and ``0 <= j <= d.shape[1] - LANES``: the caller's to ensure."""
-    _check_matrix("_row_lanes", d)
+    check_matrix("_row_lanes", d)
 
     def codegen(context, builder, signature, args):
-        entries = _lanes_at(context, builder, d, args[0], args[1:], signature.args[1:])
-        return _stack_lanes(builder, builder.load(entries, align=8))
+        entries = lanes_at(context, builder, _LANES_TYPE, d, args[0], args[1:], signature.args[1:])
+        return stack_lanes(builder, builder.load(entries, align=8))
 
-    return _LANES_POINTER(d, i, j), codegen
+    return LANES_POINTER(d, i, j), codegen
 
 
 def _subtract_scaled_blocks(context, builder, signature, args, blocks):
@@ -127,11 +86,11 @@ def _subtract_scaled_blocks(context, builder, signature, args, blocks):
     row_type, column_types = signature.args[1], signature.args[2 : 2 + blocks]
     w = signature.args[0]
     entries = [
-        _lanes_at(context, builder, w, matrix, (row, column), (row_type, column_type))
+        lanes_at(context, builder, _LANES_TYPE, w, matrix, (row, column), (row_type, column_type))
         for column, column_type in zip(columns, column_types)
     ]
     old = [builder.load(block, align=8) for block in entries]
-    scales = _splat(builder, v)
+    scales = splat(builder, _LANES_TYPE, v)
     for block, before, factors in zip(entries, old, lanes):
         factors = builder.load(builder.bitcast(factors, _LANES_TYPE.as_pointer()))
         builder.store(builder.fsub(before, builder.fmul(scales, factors)), block, align=8)
@@ -144,12 +103,12 @@ def _subtract_scaled_lanes(typingctx, w, p, j, v, lanes):
     product, then the rounded difference, as ``w[p, j + l] -= v * lanes[l]``. ``w``: a
     C-contiguous float64 matrix; ``0 <= p`` and ``0 <= j <= w.shape[1] - LANES``: the
     caller's to ensure."""
-    _check_matrix("_subtract_scaled_lanes", w)
+    check_matrix("_subtract_scaled_lanes", w)
 
     def codegen(context, builder, signature, args):
         return _subtract_scaled_blocks(context, builder, signature, args, 1)
 
-    return types.void(w, p, j, types.float64, _LANES_POINTER), codegen
+    return types.void(w, p, j, types.float64, LANES_POINTER), codegen
 
 
 @intrinsic
@@ -157,12 +116,12 @@ def _subtract_scaled_lane_pair(typingctx, w, p, j, k, v, lanes_j, lanes_k):
     """``_subtract_scaled_lanes`` on the blocks of ``w[p]`` at ``j`` (with ``lanes_j``) and at
     ``k`` (with ``lanes_k``), both read before either is written: where they overlap, the
     two writes are the same number, so each entry changes once."""
-    _check_matrix("_subtract_scaled_lane_pair", w)
+    check_matrix("_subtract_scaled_lane_pair", w)
 
     def codegen(context, builder, signature, args):
         return _subtract_scaled_blocks(context, builder, signature, args, 2)
 
-    return types.void(w, p, j, k, types.float64, _LANES_POINTER, _LANES_POINTER), codegen
+    return types.void(w, p, j, k, types.float64, LANES_POINTER, LANES_POINTER), codegen
 
 
 @numba.njit(**JIT, inline="always")
@@ -173,9 +132,11 @@ def _row_sums(out, i, first, last, columns, values, scale, w):  # pragma: no cov
 
     ``LANES`` columns at a time (``_add_scaled_lanes``) from ``j = 0, LANES, ...``, the last
     block ending at the last column (it may overlap the one before: an overlapped column's
-    sum is computed twice, the same number both times); a matrix narrower than ``LANES``, one
-    column at a time. Every sum sees the same operations in the same order either way, so
-    the results are the plain loop's to the bit.
+    sum is computed twice, the same number both times); the first block alone if their number
+    is odd, then two blocks per pass over the entries, so that twice the sums are under way
+    at once (each waits for its last addition); a matrix narrower than ``LANES``, one column
+    at a time. Every sum sees the same operations in the same order either way, so the
+    results are the plain loop's to the bit.
     """
     width = w.shape[1]
     if width < LANES:
@@ -186,14 +147,29 @@ def _row_sums(out, i, first, last, columns, values, scale, w):  # pragma: no cov
             for j in range(width):
                 out[i, j] += v * w[p, j]
         return
-    for block in range(0, width, LANES):
-        j = min(block, width - LANES)
+    blocks = (width + LANES - 1) // LANES
+    if blocks % 2:
         lanes = _zero_lanes()
         for q in range(first, last):
-            _add_scaled_lanes(lanes, values[q] * scale, w, columns[q], j)
-        sums = carray(lanes, LANES)
-        for k in range(LANES):
-            out[i, j + k] = sums[k]
+            _add_scaled_lanes(lanes, values[q] * scale, w, columns[q], 0)
+        _store_lanes(out, i, 0, lanes)
+    for pair in range(blocks % 2, blocks, 2):
+        j, k = pair * LANES, min((pair + 1) * LANES, width - LANES)
+        lanes_j, lanes_k = _zero_lanes(), _zero_lanes()
+        for q in range(first, last):
+            v, p = values[q] * scale, columns[q]
+            _add_scaled_lanes(lanes_j, v, w, p, j)
+            _add_scaled_lanes(lanes_k, v, w, p, k)
+        _store_lanes(out, i, j, lanes_j)
+        _store_lanes(out, i, k, lanes_k)
+
+
+@numba.njit(**JIT, inline="always")
+def _store_lanes(out, i, j, lanes):  # pragma: no cover - compiled
+    """``out[i, j:j + LANES] <- lanes``."""
+    sums = carray(lanes, LANES)
+    for k in range(LANES):
+        out[i, j + k] = sums[k]
 
 
 @numba.njit(**JIT, inline="always")
