@@ -28,7 +28,7 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 from .kernel_cache import JIT, numba
-from .lanes import LANES_POINTER, check_matrix, lanes_at, splat, stack_lanes, vector_of
+from .lanes import LANES_POINTER, check_matrix, lanes_at, splat, vector_of, zero_lanes
 
 ONE_CHAIN_TERMS = 256  # OpenBLAS's GEMM_Q for double precision on Haswell
 
@@ -44,18 +44,11 @@ def _fma(builder, x, y, s):
 
 
 def _chain_intrinsics(count: int):
-    """The intrinsics ``zero()`` (a stack buffer of ``count`` zeros, ``lanes.stack_lanes``)
-    and ``add(lanes, v, b, t, j)``: ``lanes[k] <- fma(v, b[t, j + k], lanes[k])`` for
-    ``k < count`` (``b`` a C-contiguous float64 matrix; ``0 <= t`` and ``0 <= j <=
-    b.shape[1] - count``, the caller's to ensure)."""
+    """The intrinsics ``zero()`` (``lanes.zero_lanes``) and ``add(lanes, v, b, t, j)``:
+    ``lanes[k] <- fma(v, b[t, j + k], lanes[k])`` for ``k < count`` (``b`` a C-contiguous
+    float64 matrix; ``0 <= t`` and ``0 <= j <= b.shape[1] - count``, the caller's to
+    ensure)."""
     vector = vector_of(count)
-
-    @intrinsic
-    def zero(typingctx):
-        def codegen(context, builder, signature, args):
-            return stack_lanes(builder, ir.Constant(vector, [0.0] * count))
-
-        return LANES_POINTER(), codegen
 
     @intrinsic
     def add(typingctx, lanes, v, b, t, j):
@@ -72,7 +65,7 @@ def _chain_intrinsics(count: int):
 
         return types.void(LANES_POINTER, types.float64, b, t, j), codegen
 
-    return zero, add
+    return zero_lanes(count), add
 
 
 _zero16, _add16 = _chain_intrinsics(16)

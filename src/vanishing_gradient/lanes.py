@@ -13,6 +13,7 @@ from llvmlite import ir
 from numba import types
 from numba.core import cgutils
 from numba.core.errors import TypingError
+from numba.extending import intrinsic
 
 LANES_POINTER = types.CPointer(types.float64)  # numba's type of a buffer of lanes
 
@@ -59,3 +60,18 @@ def stack_lanes(builder, value):
     slot = cgutils.alloca_once(builder, value.type)
     builder.store(value, slot)
     return builder.bitcast(slot, ir.DoubleType().as_pointer())
+
+
+def zero_lanes(count: int):
+    """An intrinsic taking no argument that returns a ``stack_lanes`` buffer of ``count``
+    zeros (its float64 pointer), where a compiled loop keeps ``count`` running sums."""
+    zeros = ir.Constant(vector_of(count), [0.0] * count)
+
+    @intrinsic
+    def zero(typingctx):
+        def codegen(context, builder, signature, args):
+            return stack_lanes(builder, zeros)
+
+        return LANES_POINTER(), codegen
+
+    return zero

@@ -21,12 +21,19 @@ Both give the plain loops' numbers to the bit (their docstrings say why).
 """
 
 import numpy as np
-from llvmlite import ir
 from numba import carray, types
 from numba.extending import intrinsic
 
 from .kernel_cache import JIT, numba
-from .lanes import LANES_POINTER, check_matrix, lanes_at, splat, stack_lanes, vector_of
+from .lanes import (
+    LANES_POINTER,
+    check_matrix,
+    lanes_at,
+    splat,
+    stack_lanes,
+    vector_of,
+    zero_lanes,
+)
 from .network import PIXEL_SCALE
 
 MAX_COLUMNS = np.iinfo(np.uint16).max + 1  # a column index is a uint16
@@ -35,14 +42,7 @@ LANES = 16  # columns of a row held in vector registers at once (4 of AVX2's 16 
 _LANES_TYPE = vector_of(LANES)
 
 
-@intrinsic
-def _zero_lanes(typingctx):
-    """``lanes.stack_lanes`` set to 0."""
-
-    def codegen(context, builder, signature, args):
-        return stack_lanes(builder, ir.Constant(_LANES_TYPE, [0.0] * LANES))
-
-    return LANES_POINTER(), codegen
+_zero_lanes = zero_lanes(LANES)
 
 
 @intrinsic
