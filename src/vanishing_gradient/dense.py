@@ -9,12 +9,12 @@ each entry computed as ``s <- fma(A[r, t], B[t, j], s)`` for ``t = 0, 1, ...`` f
 arithmetic (10 x 30 by 30 x 30 took 1.5-1.8 us by BLAS and 0.85-1.0 us here, in a loop of
 calls on this machine; 12 such products make a step of 784-30-30-30-30-10).
 
-The same numbers as BLAS where it computes an entry this way: OpenBLAS's kernels for this
-machine's processor (Haswell's, which numpy's and scipy's wheels also pick for AMD's Zen) do
-so for a sum of at most ``ONE_CHAIN_TERMS`` terms (checked here for 10, 30 and 1,000 rows;
-a longer sum is split in blocks summed apart, and a remainder of a few rows, such as 3 or 7,
-goes to a kernel that orders its sums otherwise). Elsewhere the two may differ in the last
-bit of an entry; the trainers stay within the tests' 1e-10 of the reference either way.
+The same numbers as BLAS where it computes an entry this way: OpenBLAS's Haswell kernels,
+which it picks on this machine's AMD EPYC (a profile of its calls shows), do so for a sum of
+at most ``ONE_CHAIN_TERMS`` terms (checked here for 10, 30 and 1,000 rows; a longer sum is
+split in blocks summed apart, and a remainder of a few rows, such as 3 or 7, goes to a
+kernel that orders its sums otherwise). Elsewhere the two may differ in the last bit of an
+entry; the trainers stay within the tests' 1e-10 of the reference either way.
 
 A row's entries 16 at a time (8 for rows narrower than 16), the last block ending at the
 last column (it may overlap the one before, which computes the overlapped entries twice, the
