@@ -23,12 +23,20 @@ same number both times); a row narrower than 8, one entry at a time.
 
 import numpy as np
 from llvmlite import ir
-from numba import carray, types
+from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
 from .kernel_cache import JIT, numba
-from .lanes import LANES_POINTER, check_matrix, lanes_at, splat, vector_of, zero_lanes
+from .lanes import (
+    LANES_POINTER,
+    check_matrix,
+    lanes_at,
+    splat,
+    store_lanes,
+    vector_of,
+    zero_lanes,
+)
 
 ONE_CHAIN_TERMS = 256  # OpenBLAS's GEMM_Q for double precision on Haswell
 
@@ -89,14 +97,6 @@ def _entry(a, transposed, r, t):  # pragma: no cover - compiled
 
 
 @numba.njit(**JIT, inline="always")
-def _store(out, r, j, lanes, count):  # pragma: no cover - compiled
-    """``out[r, j:j + count] <- lanes[:count]``."""
-    sums = carray(lanes, count)
-    for k in range(count):
-        out[r, j + k] = sums[k]
-
-
-@numba.njit(**JIT, inline="always")
 def _row16(out, r, a, transposed, b, terms):  # pragma: no cover - compiled
     """Row ``r`` of ``chain_products`` for ``b`` at least 16 wide, 16 columns at a time: the
     first block alone if their number is odd, then two blocks per pass over ``t``."""
@@ -106,7 +106,7 @@ def _row16(out, r, a, transposed, b, terms):  # pragma: no cover - compiled
         lanes = _zero16()
         for t in range(terms):
             _add16(lanes, _entry(a, transposed, r, t), b, t, 0)
-        _store(out, r, 0, lanes, 16)
+        store_lanes(out, r, 0, lanes, 16)
     for pair in range(blocks % 2, blocks, 2):
         j, k = pair * 16, min(pair * 16 + 16, width - 16)
         lanes_j, lanes_k = _zero16(), _zero16()
@@ -114,8 +114,8 @@ def _row16(out, r, a, transposed, b, terms):  # pragma: no cover - compiled
             v = _entry(a, transposed, r, t)
             _add16(lanes_j, v, b, t, j)
             _add16(lanes_k, v, b, t, k)
-        _store(out, r, j, lanes_j, 16)
-        _store(out, r, k, lanes_k, 16)
+        store_lanes(out, r, j, lanes_j, 16)
+        store_lanes(out, r, k, lanes_k, 16)
 
 
 @numba.njit(**JIT, inline="always")
@@ -128,8 +128,8 @@ def _row8(out, r, a, transposed, b, terms):  # pragma: no cover - compiled
         v = _entry(a, transposed, r, t)
         _add8(lanes_j, v, b, t, 0)
         _add8(lanes_k, v, b, t, k)
-    _store(out, r, 0, lanes_j, 8)
-    _store(out, r, k, lanes_k, 8)
+    store_lanes(out, r, 0, lanes_j, 8)
+    store_lanes(out, r, k, lanes_k, 8)
 
 
 @numba.njit(**JIT)

@@ -13,7 +13,7 @@ from pathlib import Path
 from .code_version import PACKAGE, file_digest, imported_closure, module_file, package_of
 
 # the package modules that compile with numba
-KERNEL_MODULES = ("sparse", "dense", "sgd", "packed", "remedies")
+KERNEL_MODULES = ("lanes", "sparse", "dense", "sgd", "packed", "remedies")
 
 
 def kernel_files() -> dict[str, Path]:

@@ -1,7 +1,7 @@
 """LLVM building blocks of the compiled loops that keep a row's running values in vector
 registers (``sparse``, ``dense``): a vector of ``count`` float64 ("lanes"), a pointer to
-``count`` consecutive entries of a matrix row, one value copied to every lane, and a buffer
-of lanes on the compiled function's own stack.
+``count`` consecutive entries of a matrix row, one value copied to every lane, a buffer of
+lanes on the compiled function's own stack, and the store of a buffer into a matrix row.
 
 The buffer is how the loops get their running sums into registers: its address is not known
 outside the function, so the compiler may keep its content in registers across a loop that
@@ -10,10 +10,12 @@ every step (the output might be one of the arrays read).
 """
 
 from llvmlite import ir
-from numba import types
+from numba import carray, types
 from numba.core import cgutils
 from numba.core.errors import TypingError
 from numba.extending import intrinsic
+
+from .kernel_cache import JIT, numba
 
 LANES_POINTER = types.CPointer(types.float64)  # numba's type of a buffer of lanes
 
@@ -75,3 +77,11 @@ def zero_lanes(count: int):
         return LANES_POINTER(), codegen
 
     return zero
+
+
+@numba.njit(**JIT, inline="always")
+def store_lanes(out, r, j, lanes, count):  # pragma: no cover - compiled
+    """``out[r, j:j + count] <- lanes[:count]`` (``lanes`` a buffer of ``count`` float64)."""
+    sums = carray(lanes, count)
+    for k in range(count):
+        out[r, j + k] = sums[k]

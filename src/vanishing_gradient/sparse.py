@@ -21,7 +21,7 @@ Both give the plain loops' numbers to the bit (their docstrings say why).
 """
 
 import numpy as np
-from numba import carray, types
+from numba import types
 from numba.extending import intrinsic
 
 from .kernel_cache import JIT, numba
@@ -31,6 +31,7 @@ from .lanes import (
     lanes_at,
     splat,
     stack_lanes,
+    store_lanes,
     vector_of,
     zero_lanes,
 )
@@ -152,7 +153,7 @@ def _row_sums(out, i, first, last, columns, values, scale, w):  # pragma: no cov
         lanes = _zero_lanes()
         for q in range(first, last):
             _add_scaled_lanes(lanes, values[q] * scale, w, columns[q], 0)
-        _store_lanes(out, i, 0, lanes)
+        store_lanes(out, i, 0, lanes, LANES)
     for pair in range(blocks % 2, blocks, 2):
         j, k = pair * LANES, min((pair + 1) * LANES, width - LANES)
         lanes_j, lanes_k = _zero_lanes(), _zero_lanes()
@@ -160,16 +161,8 @@ def _row_sums(out, i, first, last, columns, values, scale, w):  # pragma: no cov
             v, p = values[q] * scale, columns[q]
             _add_scaled_lanes(lanes_j, v, w, p, j)
             _add_scaled_lanes(lanes_k, v, w, p, k)
-        _store_lanes(out, i, j, lanes_j)
-        _store_lanes(out, i, k, lanes_k)
-
-
-@numba.njit(**JIT, inline="always")
-def _store_lanes(out, i, j, lanes):  # pragma: no cover - compiled
-    """``out[i, j:j + LANES] <- lanes``."""
-    sums = carray(lanes, LANES)
-    for k in range(LANES):
-        out[i, j + k] = sums[k]
+        store_lanes(out, i, j, lanes_j, LANES)
+        store_lanes(out, i, k, lanes_k, LANES)
 
 
 @numba.njit(**JIT, inline="always")
