@@ -303,22 +303,10 @@ class Trainer:
             return remedies_epoch(self, rows, y, order, first_step, mini_batch_size, eta, lmbda)
         m = min(mini_batch_size, len(x))
         if self._work_space is None or self._work_space[0].shapes[0, 0] != m:
-            self._work_space = (
-                pack([np.empty((m, len(b))) for b in self.net.biases]),
-                pack([np.empty((m, len(b))) for b in self.net.biases]),
-                pack(
-                    [
-                        np.empty(w.shape if layer else (0, 0))
-                        for layer, w in enumerate(self.net.weights)
-                    ]
-                ),
-                pack(
-                    [
-                        np.empty(w.T.shape if layer else (0, 0))
-                        for layer, w in enumerate(self.net.weights)
-                    ]
-                ),
-            )
+            batch = [(m, len(b)) for b in self.net.biases]  # outputs and errors
+            later = [w.shape if layer else (0, 0) for layer, w in enumerate(self.net.weights)]
+            shapes = (batch, batch, later, [shape[::-1] for shape in later])  # sums, transposes
+            self._work_space = tuple(pack([np.empty(s) for s in kind]) for kind in shapes)
         weights, biases = self.packed_parameters()[:2]  # no scales: no batch normalisation
         gradients = [np.empty_like(b) for b in self.net.biases]
         packed_gradients = bind([gradients]).packed
