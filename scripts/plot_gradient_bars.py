@@ -1,4 +1,4 @@
-"""Figure: averaged dC/db of the first neurons of each hidden layer at initialisation."""
+"""Figure: averaged dC/db of every neuron of each hidden layer at initialisation, per seed."""
 
 import pandas as pd
 
@@ -10,7 +10,6 @@ log_to(snakemake.log[0])
 figure = gradient_bars_figure(
     pd.read_csv(snakemake.input[0]),
     architecture=snakemake.params.architecture,
-    neurons=snakemake.params.neurons,
-    seed=snakemake.params.seed,
+    book_neurons=snakemake.params.book_neurons,
 )
 save_figure(figure, snakemake.output, dpi=snakemake.params.dpi)

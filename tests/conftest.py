@@ -52,7 +52,8 @@ def tiny_config(mnist_dir: Path, files: dict) -> dict:
     config["speed"].update(training_size=100, epochs=8, mini_batch_size=100)
     config["ablation"].update(
         architecture="784-6-6-6-10",
-        seeds=[1, 2],
+        accuracy_seeds=[1, 2],
+        speed_seeds=[1, 2],
         accuracy_epochs=2,
         speed_epochs=4,
         variants=[
@@ -79,7 +80,7 @@ def tiny_config(mnist_dir: Path, files: dict) -> dict:
         accuracy_epochs=1,
         accuracy_training_size=100,
     )
-    config["figures"].update(bars_architecture="784-6-6-10", neurons_shown=4, dpi=60)
+    config["figures"].update(bars_architecture="784-6-6-10", book_neurons=4, dpi=60)
     return config
 
 

@@ -84,8 +84,7 @@ def _figures():
     bars = plots.gradient_bars_figure(
         chapter_tables._gradient_table(),
         CONFIG["figures"]["bars_architecture"],
-        CONFIG["figures"]["neurons_shown"],
-        CONFIG["seeds"][0],
+        CONFIG["figures"]["book_neurons"],
     )
     return [
         ("sigmoid_derivative", {}, plots.sigmoid_derivative_figure()),
@@ -134,18 +133,20 @@ def test_caption_names_exactly_the_marks_drawn(name, wildcards, fig):
     assert promised(text) == drawn(fig), text
 
 
-def test_gradient_bars_caption_counts_the_bars_and_names_the_seed():
+def test_gradient_bars_caption_names_every_seed_and_the_books_neurons():
     fig = next(f for n, _, f in FIGURES if n == "gradient_bars")
     text = caption("gradient_bars")
-    neurons, seed = CONFIG["figures"]["neurons_shown"], CONFIG["seeds"][0]
-    assert f"first {neurons} neurons of each hidden layer" in text and f"seed {seed}" in text
-    bars_ax, seeds_ax = fig.axes
-    containers = [c for c in bars_ax.containers if isinstance(c, BarContainer)]
-    assert {len(c.patches) for c in containers} == {neurons}  # one bar per neuron and layer
-    assert f"seed {seed}" in bars_ax.get_title()
+    seeds, book = CONFIG["seeds"], CONFIG["figures"]["book_neurons"]
+    assert f"One panel per seed ({len(seeds)} seeds: {', '.join(map(str, seeds))})" in text
+    assert "one bar for each neuron of each hidden layer" in text
+    assert f"first {book} neurons of one run, and those are outlined in black" in text
+    panels = [ax for ax in fig.axes if ax.get_title().startswith("seed ")]
+    assert len(panels) == len(chapter_tables.SEEDS)
+    for ax in panels:
+        containers = [c for c in ax.containers if isinstance(c, BarContainer)]
+        outlined = [p for c in containers for p in c.patches if p.get_edgecolor()[3] > 0]
+        assert len(outlined) == len(containers) * min(book, 10)  # the table has 10 neurons
     assert "one point per seed and layer" in text
-    points = [line for line in seeds_ax.get_lines() if line.get_marker() == "o"]
-    assert len(points) == len(chapter_tables.SEEDS) * len(containers)
 
 
 def test_captions_state_the_configured_settings():

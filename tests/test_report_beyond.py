@@ -12,13 +12,13 @@ import test_depth_sweep as planted_sweep
 from vanishing_gradient import chain, depth_sweep, statistics
 from vanishing_gradient.identity import variant_columns
 from vanishing_gradient.report.beyond import (
-    sweep_remedies_text,
-    ACCURACY_VERDICT_TEXT,
     HELPS_TEXT,
     SATURATION_VERDICT_TEXT,
-    SLOPE_VERDICT_TEXT,
     VERDICT_HEADINGS,
+    accuracy_verdict,
     render_beyond,
+    slope_verdict,
+    sweep_remedies_text,
 )
 from vanishing_gradient.report.formatting import interval, num, p_text, pct
 
@@ -48,7 +48,8 @@ FIGURES = {
 }
 SETTINGS = {
     "architecture": "784-30-30-30-30-10",
-    "seeds": SEEDS,
+    "accuracy_seeds": SEEDS,
+    "speed_seeds": SEEDS,
     "accuracy_epochs": 3,
     "speed_epochs": 4,
     "momentum": 0.85,
@@ -181,7 +182,14 @@ def test_bullets_show_the_tables_p_values_and_verdicts(section, tables):
             line for line in section.splitlines() if line.startswith(f"- {r['variant']}:")
         )
         assert f"p = {p_text(r['p_value'])}, Holm-adjusted {p_text(r['p_holm'])}" in bullet
-        assert bullet.endswith(ACCURACY_VERDICT_TEXT[r["accuracy_verdict"]] + ".")
+        assert bullet.endswith(accuracy_verdict(r) + ".")
+        if r["accuracy_verdict"] == "within_seed_spread":
+            assert bullet.endswith(
+                f"not larger than the seed spread; with {int(r['n_seeds'])} and "
+                f"{int(r['n_baseline'])} seeds a difference below "
+                f"{pct(r['detectable_difference'])} percentage points could not have been detected."
+            )
+    assert (tables["variant_comparison"]["accuracy_verdict"] == "within_seed_spread").any()
     large = tables["variant_comparison"].set_index("variant").loc["sigmoid-large-sgd"]
     assert large["accuracy_verdict"] == "lower" and large["ratio_fold_change"] == pytest.approx(4.0)
     assert "- sigmoid-large-sgd: median training ratio 320, 4 times the baseline's" in section
@@ -197,7 +205,10 @@ def test_remedies_say_what_they_did_and_which_fail_to_help(section, tables):
     bullets = {line.split(" ")[1]: line for line in block.splitlines() if line.startswith("- ")}
     assert list(bullets) == ["sigmoid-default-sgd-clip", "relu-he-adam-residual-batchnorm"]
     assert "(gradient-norm clipping at c = 1.5)" in bullets["sigmoid-default-sgd-clip"]
-    assert bullets["sigmoid-default-sgd-clip"].endswith(HELPS_TEXT["neither"] + ".")
+    assert clip["accuracy_verdict"] == "within_seed_spread"
+    assert bullets["sigmoid-default-sgd-clip"].endswith(
+        f"{HELPS_TEXT['neither']} (accuracy: {accuracy_verdict(clip)})."
+    )
     assert (
         "(Adam, residual connections, batch normalisation)"
         in bullets["relu-he-adam-residual-batchnorm"]
@@ -253,7 +264,7 @@ def sweep_tables(chain_per_layer: float) -> dict[str, pd.DataFrame]:
 
 SWEEP_SETTINGS = {
     **SETTINGS,
-    "seeds": planted_sweep.SEEDS,
+    "speed_seeds": planted_sweep.SEEDS,
     "depth_sweep": {
         "hidden_layers": planted_sweep.DEPTHS,
         "width": 30,
@@ -273,7 +284,7 @@ def test_depth_sweep_shows_the_tables_factors_tests_and_predictions(tables):
     for _, r in sweep["per_layer_factor"].iterrows():
         cell = f"×{num(r['factor'])} [{num(r['factor_ci_low'])}, {num(r['factor_ci_high'])}]"
         verdict = (
-            f"{p_text(r['p_value'])}; {p_text(r['p_holm'])}: {SLOPE_VERDICT_TEXT[r['verdict']]}"
+            f"{p_text(r['p_value'])}; {p_text(r['p_holm'])}: {slope_verdict(r)}"
         )
         assert re.search(
             rf"^\| {r['variant']} \| [^|]+ \| {re.escape(cell)} \(n = 4\) \| {re.escape(verdict)} \|",

@@ -69,6 +69,97 @@ def test_accuracy_summary_against_the_book(by_epoch, test_accuracy):
     assert summary["architecture"].tolist() == ["784-30-10", "784-30-30-10"]
 
 
+def test_accuracy_summary_places_each_single_run_among_the_seeds(by_epoch, test_accuracy):
+    summary = statistics.accuracy_summary(statistics.accuracy_by_run(by_epoch, test_accuracy))
+    table = summary.set_index("architecture")
+    # seeds 0.95, 0.96, 0.97 and 0.97, 0.975, 0.98; book 0.9648, 0.969; re-run 0.9647, 0.968
+    assert table["seeds_below_book"].tolist() == [2, 0]
+    assert table["seeds_below_rerun"].tolist() == [2, 0]
+    assert table.loc["784-30-10", "rerun_val_accuracy"] == pytest.approx(0.9647)
+    assert table.loc["784-30-10", "difference_from_rerun"] == pytest.approx(0.96 - 0.9647)
+    assert table["rerun_in_seed_range"].tolist() == [True, False]
+    assert table["differs_from_rerun"].tolist() == [True, True]  # 0.47 points away; outside
+    assert table["differs_from_book"].tolist() == [True, True]
+
+
+# Cohen (1988), table 2.4.1: two groups of n, unit spread, two-sided level 0.05, power 0.80
+# need n = 26 for a difference of 0.8, 64 for 0.5 and 393 for 0.2.
+@pytest.mark.parametrize("n, difference", [(26, 0.8), (64, 0.5), (393, 0.2)])
+def test_detectable_difference_gives_cohens_sample_sizes(n, difference):
+    detectable = statistics.detectable_difference(np.sqrt(2 / n), 2 * n - 2, 0.05)
+    assert detectable == pytest.approx(difference, abs=0.01)
+    # one seed fewer a side could not detect the same difference
+    assert statistics.detectable_difference(np.sqrt(2 / (n - 1)), 2 * n - 4, 0.05) > detectable
+
+
+def test_detectable_difference_near_the_usual_approximation():
+    """(t_{1 - alpha/2, df} + t_{power, df}) se: 3.0 with 3 seeds a side, 1.3 with 10."""
+    for n, expected in ((3, 3.0), (10, 1.3)):
+        detectable = statistics.detectable_difference(np.sqrt(2 / n), 2 * n - 2, 0.05)
+        approximation = (stats.t.ppf(0.975, 2 * n - 2) + stats.t.ppf(0.8, 2 * n - 2)) * np.sqrt(
+            2 / n
+        )
+        assert detectable == pytest.approx(expected, abs=0.08)
+        assert detectable == pytest.approx(approximation, rel=0.02)
+
+
+@pytest.mark.parametrize(
+    "n1, n2, s1, s2, welch, found",
+    [
+        # Student's test, for which the non-central t is exact
+        (5, 5, 1.0, 1.0, False, (0.785, 0.815)),
+        # Welch's test estimates its degrees of freedom from the sample, fewer than the
+        # true spreads give, so it falls a little short of the power it was given
+        (5, 5, 1.0, 1.0, True, (0.72, 0.78)),
+        (5, 7, 1.0, 2.0, True, (0.74, 0.80)),
+    ],
+)
+def test_detectable_difference_is_found_with_its_power_in_a_simulation(
+    n1, n2, s1, s2, welch, found
+):
+    """t-tests of two normal samples at level 0.01 (20,000 draws, a fixed seed) with a true
+    difference equal to the detectable difference: the share of draws that find it (its
+    standard error is 0.3 %), and far fewer at half that difference."""
+    rng = np.random.default_rng(20)
+    level = 0.01
+    se = np.sqrt(s1**2 / n1 + s2**2 / n2)
+    nu = se**4 / ((s1**2 / n1) ** 2 / (n1 - 1) + (s2**2 / n2) ** 2 / (n2 - 1))
+    detectable = statistics.detectable_difference(se, nu, level)
+
+    def power(delta):
+        a = rng.normal(delta, s1, size=(20000, n1))
+        b = rng.normal(0.0, s2, size=(20000, n2))
+        return np.mean(stats.ttest_ind(a, b, axis=1, equal_var=not welch).pvalue < level)
+
+    low, high = found
+    assert low < power(detectable) < high
+    assert power(detectable / 2) < 0.35
+
+
+def test_detectable_difference_needs_a_spread():
+    assert np.isnan(statistics.detectable_difference(0.0, 4, 0.05))
+    assert np.isnan(statistics.detectable_difference(np.nan, 4, 0.05))
+    assert np.isnan(statistics.detectable_difference(1.0, np.nan, 0.05))
+
+
+def test_a_familys_detectable_difference_is_at_holms_first_level():
+    """Three tests of which one has no p-value: each is judged first at 0.05 / 2."""
+    rows = [
+        {"difference": d, "p_value": p, "standard_error": 0.01, "welch_df": 8.0}
+        for d, p in ((0.02, 0.001), (0.001, 0.8), (0.0, np.nan))
+    ]
+    table = statistics.with_family_verdicts(
+        rows,
+        ["difference", "p_value", "p_holm", "detectable_difference", "verdict"],
+        "difference",
+        "verdict",
+    )
+    expected = statistics.detectable_difference(0.01, 8.0, 0.05 / 2)
+    assert table["detectable_difference"].tolist() == pytest.approx([expected] * 3)
+    assert table["verdict"].tolist() == ["higher", "within_seed_spread", "not_testable"]
+    assert expected > statistics.detectable_difference(0.01, 8.0, 0.05)
+
+
 def test_depth_comparison_is_welch(by_epoch, test_accuracy):
     table = statistics.depth_comparison(statistics.accuracy_by_run(by_epoch, test_accuracy))
     row = table.iloc[0]
@@ -85,6 +176,9 @@ def test_depth_comparison_is_welch(by_epoch, test_accuracy):
     assert row["p_value"] == pytest.approx(2 * stats.t.sf(abs(t), df))
     assert row["p_holm"] == pytest.approx(row["p_value"])  # a single comparison
     assert row["verdict"] == "within_seed_spread"  # p = 0.16
+    assert row["detectable_difference"] == pytest.approx(
+        statistics.detectable_difference(se, df, 0.05)  # one comparison: level 0.05
+    )
 
 
 def test_holm_by_hand():

@@ -109,9 +109,13 @@ def test_output_contract(finished_workflow):
         "ci_low",
         "ci_high",
         "p_holm",
+        "detectable_difference",
         "verdict",
     ]
     assert (depth["p_holm"] >= depth["p_value"]).all()
+    # the smallest difference its test could detect, in the units of the difference
+    tested = depth["p_value"].notna()
+    assert (depth.loc[tested, "detectable_difference"] > 0).all()
 
 
 def test_ablation_tables_carry_their_identity_and_compare_with_the_baseline(finished_workflow):
@@ -156,6 +160,7 @@ def test_ablation_tables_carry_their_identity_and_compare_with_the_baseline(fini
         "welch_df",
         "p_value",
         "p_holm",
+        "detectable_difference",
         "accuracy_verdict",
         "helps",
     ]
@@ -320,6 +325,24 @@ def test_new_seed_trains_only_that_seed(workflow_copy):
     assert jobs["train_for_speed"] == 2
     assert "download_mnist" not in jobs and "prepare_mnist" not in jobs
     assert {"aggregate_accuracy", "aggregate_speed", "write_report"} <= set(jobs)
+
+
+@pytest.mark.parametrize(
+    "protocol, rule, others",
+    [
+        ("accuracy", "train_variant_for_accuracy", {"train_variant_for_speed", "sweep_depth"}),
+        ("speed", "train_variant_for_speed", {"train_variant_for_accuracy"}),
+    ],
+)
+def test_a_new_ablation_seed_trains_only_that_seed_of_its_protocol(
+    workflow_copy, protocol, rule, others
+):
+    change_config(workflow_copy, lambda c: c["ablation"][f"{protocol}_seeds"].append(3))
+    jobs = planned_jobs(workflow_copy)
+    variants = len(yaml.safe_load((workflow_copy / "config.yaml").read_text())["ablation"]["variants"])
+    assert jobs[rule] == variants  # one per variant, for seed 3 alone
+    assert not others & set(jobs)
+    assert not {"train_for_accuracy", "train_for_speed", "prepare_mnist"} & set(jobs)
 
 
 def test_more_epochs_retrains_but_never_refetches(workflow_copy):

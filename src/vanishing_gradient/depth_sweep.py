@@ -43,7 +43,13 @@ from scipy import stats
 
 from . import book
 from .network import hidden_layers
-from .statistics import BY_VARIANT, CONFIDENCE, book_ratio, with_family_verdicts
+from .statistics import (
+    BY_VARIANT,
+    CONFIDENCE,
+    FAMILY_COLUMNS,
+    book_ratio,
+    with_family_verdicts,
+)
 
 PHASES = ("initialisation", "training")
 PROTOCOLS = ("B", "A")  # the book's speed experiment first, as the tables list them
@@ -87,20 +93,22 @@ def log_ratio_by_run(speed: pd.DataFrame) -> pd.DataFrame:
 
 
 def t_summary(values) -> dict:
-    """``n, mean, std`` (sample), ``ci_low, ci_high`` (Student-t ``CONFIDENCE`` interval of
-    the mean) and ``p_value`` (one-sample two-sided t-test of mean 0) of ``values``. The
-    interval is NaN with fewer than two values; the p-value also when they have no spread
-    (the t statistic is then undefined); NaN values are left out."""
+    """``n, mean, std`` (sample), ``standard_error = std / sqrt(n)`` and ``df = n - 1`` of
+    the mean, ``ci_low, ci_high`` (its Student-t ``CONFIDENCE`` interval) and ``p_value``
+    (one-sample two-sided t-test of mean 0) of ``values``. All but ``n`` and the mean are
+    NaN with fewer than two values; the p-value also when they have no spread (the t
+    statistic is then undefined); NaN values are left out."""
     values = np.asarray(values, dtype=float)
     values = values[~np.isnan(values)]
     n = len(values)
     out = {"n": n, "mean": values.mean() if n else np.nan, "std": np.nan}
-    out.update(ci_low=np.nan, ci_high=np.nan, p_value=np.nan)
+    out.update(standard_error=np.nan, df=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan)
     if n < 2:
         return out
     std = values.std(ddof=1)
     half = stats.t.ppf((1 + CONFIDENCE) / 2, n - 1) * std / np.sqrt(n)
-    out.update(std=std, ci_low=out["mean"] - half, ci_high=out["mean"] + half)
+    out.update(std=std, standard_error=std / np.sqrt(n), df=n - 1)
+    out.update(ci_low=out["mean"] - half, ci_high=out["mean"] + half)
     if std > 0 and np.isfinite(std):
         out["p_value"] = float(stats.ttest_1samp(values, 0.0).pvalue)
     return out
@@ -234,6 +242,7 @@ PER_LAYER_FACTOR_COLUMNS = [
     "factor_ci_high",
     "p_value",
     "p_holm",
+    "detectable_difference",
     "verdict",
     "book_factor",
     "book_in_ci",
@@ -264,7 +273,8 @@ def per_layer_factor(
     ``slope_ci_low/high`` (``t_summary``); ``factor`` = ``10^slope`` with its interval
     ``10^ci``; ``p_value`` of ``slope = 0``, ``p_holm`` across the rows, ``verdict``
     (``statistics.difference_verdict``: ``higher`` = the ratio grows with depth, a vanishing
-    gradient; ``lower`` = it shrinks; ``within_seed_spread``; ``not_testable``).
+    gradient; ``lower`` = it shrinks; ``within_seed_spread``; ``not_testable``) and the
+    ``detectable_difference`` of the slope (log10 per layer; ``with_family_verdicts``).
     ``book_factor`` = ``10^book_slope()`` on the row of ``book_variant`` (the book's network)
     at initialisation by protocol B, when the sweep trained the book's architectures (else
     missing), with ``book_in_ci``;
@@ -316,6 +326,8 @@ def per_layer_factor(
                 "factor_ci_low": 10 ** fit["ci_low"],
                 "factor_ci_high": 10 ** fit["ci_high"],
                 "p_value": fit["p_value"],
+                "standard_error": fit["standard_error"],
+                "df": fit["df"],
                 "book_factor": book_factor,
                 "book_in_ci": within(np.log10(book_factor)),
                 "chain_slope": chain,
@@ -331,6 +343,7 @@ def per_layer_factor(
                 "rms_in_ci": within(rms_slope),
             }
         )
-    tested_last = [c for c in PER_LAYER_FACTOR_COLUMNS if c not in ("p_holm", "verdict")]
-    table = with_family_verdicts(rows, [*tested_last, "p_holm", "verdict"], "slope", "verdict")
+    family = [*FAMILY_COLUMNS, "verdict"]
+    tested_last = [c for c in PER_LAYER_FACTOR_COLUMNS if c not in family]
+    table = with_family_verdicts(rows, [*tested_last, *family], "slope", "verdict", df="df")
     return table[PER_LAYER_FACTOR_COLUMNS]

@@ -3,7 +3,8 @@ a matplotlib Figure (the caller saves it; nothing here touches pyplot's global s
 
 Colour means the same thing everywhere: ``layer_colour(l)`` is hidden layer ``l``
 (1 = first hidden layer) and ``architecture_colour(h)`` is the network with ``h``
-hidden layers. The book's single-run values are always a black cross.
+hidden layers. The book's single-run values are always a black cross, and a published
+Python 3 re-run of the book's code an open black diamond.
 Accuracies arrive as fractions and are drawn in percent.
 """
 
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from .report.formatting import seeds_text
@@ -23,6 +25,17 @@ BOOK_STYLE = {
     "linestyle": "none",
     "markersize": 8,
     "markeredgewidth": 2,
+}
+
+
+# A published Python 3 re-run of the book's code, the second single-run reference.
+RERUN_STYLE = {
+    "marker": "D",
+    "color": "black",
+    "markerfacecolor": "none",
+    "linestyle": "none",
+    "markersize": 7,
+    "markeredgewidth": 1.5,
 }
 
 
@@ -76,18 +89,18 @@ def sigmoid_derivative_figure() -> Figure:
 
 
 def gradient_bars_figure(
-    gradient_at_init: pd.DataFrame,
-    architecture: str = "784-30-30-10",
-    neurons: int = 6,
-    seed: int = 1,
+    gradient_at_init: pd.DataFrame, architecture: str = "784-30-30-10", book_neurons: int = 6
 ) -> Figure:
-    """The book's bars, and how they vary across seeds.
+    """The book's bars for every neuron of every seed, and their size per layer.
 
-    Left: averaged ``dC/db_j^l = (1/n) sum_x delta_j^l(x)`` at initialisation for the first
-    ``neurons`` neurons of every hidden layer ``l`` of one run (``seed``): bars grouped by
-    neuron, one colour (one bar container) per layer. Neurons of different seeds are
-    unrelated, so their signed values are never averaged. Right: per seed, the root mean
-    square over all neurons of each layer, ``||dC/db^l|| / sqrt(n_l)``, one point per seed.
+    One panel per seed: ``|dC/db_j^l| = |(1/n) sum_x delta_j^l(x)|`` at initialisation for
+    every neuron ``j`` of every hidden layer ``l``, the neurons of a layer ranked by that size
+    (largest first), one colour (one bar container) per layer, side by side at each rank. The
+    first ``book_neurons`` neurons of each layer, the ones the book draws, are outlined in
+    black. Which neurons are first is arbitrary, so a choice of a few can show either layer
+    ahead; ranking all of them shows each layer's whole spread. Last panel: per seed, the root
+    mean square over all neurons of each layer, ``||dC/db^l|| / sqrt(n_l)``, one point per
+    seed and layer, a seed's points joined by a grey line.
     """
     available = sorted(set(gradient_at_init["architecture"]))
     if architecture not in available:
@@ -95,31 +108,35 @@ def gradient_bars_figure(
             f"architecture {architecture!r} is not in the gradient_at_init table; available: {available}"
         )
     runs = gradient_at_init[gradient_at_init["architecture"] == architecture]
-    if seed not in set(runs["seed"]):
-        raise ValueError(
-            f"seed {seed} has no run of {architecture}; seeds: {sorted(set(runs['seed']))}"
-        )
-    shown = runs[(runs["seed"] == seed) & (runs["neuron"] < neurons)]
-    layers = sorted(shown["layer"].unique())
+    runs = runs.assign(size=runs["grad_bias"].abs())
+    seeds, layers = sorted(runs["seed"].unique()), sorted(runs["layer"].unique())
+    columns = min(3, len(seeds) + 1)
+    rows = -(-(len(seeds) + 1) // columns)
+    fig = Figure(figsize=(4.0 * columns, 3.2 * rows), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
     width = 0.8 / len(layers)
-    fig = Figure(figsize=(10.0, 4.0), layout="constrained")
-    bars_ax, spread_ax = fig.subplots(1, 2, width_ratios=[2, 1])
-    for i, layer in enumerate(layers):
-        bars = shown[shown["layer"] == layer].sort_values("neuron")
-        x = bars["neuron"].to_numpy() + (i - (len(layers) - 1) / 2) * width
-        bars_ax.bar(
-            x, bars["grad_bias"], width, color=layer_colour(layer), label=f"hidden layer {layer}"
-        )
-    bars_ax.axhline(0.0, color="grey", linewidth=0.8)
-    neuron_ids = sorted(shown["neuron"].unique())
-    bars_ax.set_xticks(neuron_ids, [str(j + 1) for j in neuron_ids])
-    bars_ax.set(
-        xlabel="neuron in its layer (1 = first)",
-        ylabel="dC/db averaged over the training images",
-        title=f"{architecture} at initialisation, seed {seed}",
-    )
-    bars_ax.legend(fontsize="small")
+    for ax, seed in zip(axes, seeds):
+        for i, layer in enumerate(layers):
+            ranked = runs[(runs["seed"] == seed) & (runs["layer"] == layer)].sort_values(
+                ["size", "neuron"], ascending=[False, True], kind="stable"
+            )
+            x = np.arange(1, len(ranked) + 1) + (i - (len(layers) - 1) / 2) * width
+            edges = ["black" if j < book_neurons else "none" for j in ranked["neuron"]]
+            ax.bar(
+                x,
+                ranked["size"],
+                width,
+                color=layer_colour(layer),
+                edgecolor=edges,
+                linewidth=0.7,
+                label=f"hidden layer {layer}",
+            )
+        ax.set(title=f"seed {seed}", xlabel="neuron's rank in its layer (1 = largest)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    for ax in axes[: len(seeds) : columns]:
+        ax.set_ylabel("|dC/db| averaged over the images")
 
+    spread_ax = axes[len(seeds)]
     rms = runs.groupby(["seed", "layer"])["grad_bias"].apply(
         lambda g: float(np.sqrt(np.mean(g**2)))
     )
@@ -136,8 +153,14 @@ def gradient_bars_figure(
     spread_ax.set(
         xlabel="hidden layer",
         ylabel="RMS of dC/db over the layer's neurons",
-        title=f"every seed ({runs['seed'].nunique()} seeds)",
+        title=f"every seed ({len(seeds)} seeds)",
     )
+    for ax in axes[len(seeds) + 1 :]:
+        ax.set_axis_off()
+    handles, labels = axes[0].get_legend_handles_labels()
+    book = Patch(facecolor="white", edgecolor="black", label=f"the book's {book_neurons} neurons")
+    fig.legend([*handles, book], [*labels, book.get_label()], loc="outside right upper", fontsize="small")
+    fig.suptitle(f"{architecture} at initialisation: every neuron of every seed")
     return fig
 
 
@@ -197,7 +220,8 @@ def accuracy_vs_depth_figure(
 ) -> Figure:
     """Final validation accuracy (%) against the number of hidden layers: each seed as a
     small point (spread sideways by seed rank, no randomness), the mean over seeds with a
-    ±1 std error bar, and the book's single-run value as a black cross.
+    ±1 std error bar, the book's single-run value as a black cross and the Python 3
+    re-run's (``rerun_val_accuracy``) as an open diamond.
     """
     runs = accuracy_by_run.sort_values(["hidden_layers", "seed"])
     rank = runs.groupby("hidden_layers").cumcount()
@@ -205,7 +229,8 @@ def accuracy_vs_depth_figure(
     x_runs = runs["hidden_layers"] - 0.15 + (rank - (size - 1) / 2) * (0.2 / size.max())
     summary = accuracy_summary.sort_values("hidden_layers")
     book = summary[summary["book_val_accuracy"].notna()]
-    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
+    rerun = summary[summary["rerun_val_accuracy"].notna()]
+    fig = Figure(figsize=(6.5, 4.4), layout="constrained")
     ax = fig.subplots()
     ax.scatter(
         x_runs,
@@ -230,6 +255,12 @@ def accuracy_vs_depth_figure(
         **BOOK_STYLE,
         label="book (one run)",
     )
+    ax.plot(
+        rerun["hidden_layers"] + 0.3,
+        100 * rerun["rerun_val_accuracy"],
+        **RERUN_STYLE,
+        label="Python 3 re-run of the book's code (one run)",
+    )
     ax.set_xticks(
         summary["hidden_layers"],
         [f"{h}\n{a}" for h, a in zip(summary["hidden_layers"], summary["architecture"])],
@@ -239,7 +270,7 @@ def accuracy_vs_depth_figure(
         ylabel="validation accuracy after the last epoch (%)",
         title=f"Accuracy against depth: {seeds_text(summary['n_seeds'])}, {int(summary['epochs'].max())} epochs",
     )
-    fig.legend(loc="outside lower center", ncols=3, fontsize="small")
+    fig.legend(loc="outside lower center", ncols=2, fontsize="small")
     return fig
 
 

@@ -145,21 +145,22 @@ def variant_params(wildcards):
 
 def ablation_runs(protocol, kind):
     """Per-run outputs of the ablation for one protocol ("accuracy" or "speed") and kind
-    (an output of train_variant_for_<protocol>)."""
+    (an output of train_variant_for_<protocol>), over that protocol's seeds
+    (ablation.accuracy_seeds or ablation.speed_seeds)."""
     return expand(
         getattr(rules, f"train_variant_for_{protocol}").output[kind],
         variant=ablation_variants(),
-        seed=config["ablation"]["seeds"],
+        seed=config["ablation"][f"{protocol}_seeds"],
     )
 
 
 def depth_sweep_runs(kind):
     """Per-run outputs of the depth sweep of one kind (an output of sweep_depth): one per
-    variant x seed of the ablation."""
+    variant x seed of the ablation's protocol B."""
     return expand(
         rules.sweep_depth.output[kind],
         variant=config["depth_sweep"]["variants"],
-        seed=config["ablation"]["seeds"],
+        seed=config["ablation"]["speed_seeds"],
     )
 
 

@@ -38,8 +38,7 @@ rule plot_gradient_bars:
         code=script_code("plot_gradient_bars"),
         dpi=config["figures"]["dpi"],
         architecture=config["figures"]["bars_architecture"],
-        neurons=config["figures"]["neurons_shown"],
-        seed=config["seeds"][0],
+        book_neurons=config["figures"]["book_neurons"],
     script:
         "../../scripts/plot_gradient_bars.py"
 

@@ -29,12 +29,13 @@ from ..statistics import (
     NEAR_ZERO_ACTIVATION,
     SIGNIFICANCE_LEVEL,
 )
-from .chapter import protocol_text
+from .chapter import detection_text, protocol_text
 from .formatting import (
     figure,
     interval,
     join,
     markdown_table,
+    null_verdict,
     num,
     p_text,
     pct,
@@ -88,6 +89,17 @@ HELPS_TEXT = {
     "accuracy": "helps the accuracy, not the speed of learning",
     "neither": "fails to help: neither the speed of learning nor the accuracy",
 }
+
+
+def accuracy_verdict(row: pd.Series) -> str:
+    """A variant's accuracy verdict in words, with its detectable difference if null."""
+    text = ACCURACY_VERDICT_TEXT[row["accuracy_verdict"]]
+    if row["accuracy_verdict"] != "within_seed_spread":
+        return text
+    seeds = (row["n_seeds"], row["n_baseline"])
+    return null_verdict(text, row["detectable_difference"], seeds, unit=" percentage points")
+
+
 SATURATION_VERDICT_TEXT = {
     "shown": "Our numbers show this",
     "partly_shown": "Our numbers show it only in part",
@@ -167,9 +179,11 @@ def setup(
             "The chapter names other obstacles to training deep networks: the activation function, the "
             "initialisation and the optimiser. We train the deep network "
             f"{settings['architecture']} in {len(variants)} variants, named activation-initialiser-optimiser "
-            "and then the remedies they add, "
-            f"{len(settings['seeds'])} seeds each ({seed_list(settings['seeds'])}); {baseline} is the "
-            "baseline. The output layer stays a sigmoid with the cross-entropy cost. Ingredients:",
+            "and then the remedies they add; "
+            f"{baseline} is the baseline. Each variant is trained with {len(settings['accuracy_seeds'])} "
+            f"seeds by protocol A ({seed_list(settings['accuracy_seeds'])}), since accuracy differences "
+            f"are small, and with {len(settings['speed_seeds'])} by protocol B "
+            f"({seed_list(settings['speed_seeds'])}), whose speed ratios differ by large factors. The output layer stays a sigmoid with the cross-entropy cost. Ingredients:",
             listing,
             f"Accuracy (protocol A): {protocol_text(accuracy, settings['accuracy_epochs'])}; we report the "
             "validation accuracy after the last epoch. Speed of learning (protocol B): the first "
@@ -253,7 +267,7 @@ def comparison(table: pd.DataFrame, baseline: str) -> str:
             f"{pct(r['accuracy_difference'], signed=True)} percentage points "
             f"({100 * CONFIDENCE:g} % interval {interval(r['ci_low'], r['ci_high'])}; Welch's p = "
             f"{p_text(r['p_value'])}, Holm-adjusted {p_text(r['p_holm'])}; n = {int(r['n_seeds'])} and "
-            f"{int(r['n_baseline'])} seeds): {ACCURACY_VERDICT_TEXT[r['accuracy_verdict']]}."
+            f"{int(r['n_baseline'])} seeds): {accuracy_verdict(r)}."
         )
 
     blocks = [
@@ -261,7 +275,8 @@ def comparison(table: pd.DataFrame, baseline: str) -> str:
         "times as fast as the first over training (median over seeds, protocol B); its validation "
         f"accuracy is {pct(first['baseline_val_accuracy_mean'])} %. Against it, the accuracy difference "
         f"is tested by Welch's two-sided t-test, the {int(table['p_value'].notna().sum())} p-values "
-        f"Holm-adjusted together (adjusted p < {SIGNIFICANCE_LEVEL}: larger than the seed spread):"
+        f"Holm-adjusted together (adjusted p < {SIGNIFICANCE_LEVEL}: larger than the seed spread). "
+        + detection_text(int(table["p_value"].notna().sum()))
     ]
     for verdict, heading in VERDICT_HEADINGS.items():
         members = table[table["verdict"] == verdict]
@@ -296,7 +311,9 @@ def remedies(table: pd.DataFrame, speed_ratio: pd.DataFrame, settings: dict, bas
         f"below the baseline seeds' smallest; validation accuracy {pct(r['accuracy_difference'], signed=True)} percentage points "
         f"({100 * CONFIDENCE:g} % interval {interval(r['ci_low'], r['ci_high'])}, Holm-adjusted p = "
         f"{p_text(r['p_holm'])}, n = {int(r['n_seeds'])} and {int(r['n_baseline'])} seeds): "
-        f"{HELPS_TEXT[r['helps']]}."
+        f"{HELPS_TEXT[r['helps']]}"
+        + (f" (accuracy: {accuracy_verdict(r)})" if r["accuracy_verdict"] == "within_seed_spread" else "")
+        + "."
         for _, r in rows.iterrows()
     ]
     failing = rows.loc[rows["helps"] == "neither", "variant"].tolist()
@@ -459,6 +476,19 @@ SLOPE_VERDICT_TEXT = {
 }
 
 
+def slope_verdict(row: pd.Series) -> str:
+    """A per-layer factor's verdict in words, with its detectable slope if null."""
+    text = SLOPE_VERDICT_TEXT[row["verdict"]]
+    if row["verdict"] != "within_seed_spread":
+        return text
+    return null_verdict(
+        text,
+        row["detectable_difference"],
+        (row["n_seeds"],),
+        fmt=lambda slope: f"{num(slope)} in the slope (a factor ×{num(10**slope)} per layer)",
+    )
+
+
 def factor_interval(value: float, low: float, high: float) -> str:
     """'×5.06 [4.68, 5.46]'."""
     return f"×{num(value)} [{num(low)}, {num(high)}]"
@@ -534,7 +564,7 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
     factors, summary = tables.get("per_layer_factor"), tables.get("depth_sweep_summary")
     if factors is None or factors.empty or summary is None or summary.empty:
         return ""
-    sweep, seeds = settings["depth_sweep"], settings["seeds"]
+    sweep, seeds = settings["depth_sweep"], settings["speed_seeds"]
     speed, accuracy = settings["speed"], settings["accuracy"]
     first = factors.iloc[0]
     chain_factors = factors["chain_factor"].dropna()
@@ -550,7 +580,7 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
             panel_title(r["protocol"], r["phase"], r["epochs"]),
             f"{factor_interval(r['factor'], r['factor_ci_low'], r['factor_ci_high'])} "
             f"(n = {int(r['n_seeds'])})",
-            f"{p_text(r['p_value'])}; {p_text(r['p_holm'])}: {SLOPE_VERDICT_TEXT[r['verdict']]}",
+            f"{p_text(r['p_value'])}; {p_text(r['p_holm'])}: {slope_verdict(r)}",
             (
                 f"×{num(r['book_factor'])} ({inside(r['book_in_ci'])})"
                 if not pd.isna(r["book_factor"])
@@ -617,7 +647,7 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
             "### How fast the gradient vanishes per layer: the depth sweep",
             f"We train networks of {min(sweep['hidden_layers'])} to {max(sweep['hidden_layers'])} hidden "
             f"layers of {sweep['width']} units (784-{sweep['width']}-…-{sweep['width']}-10) in "
-            f"{len(sweep['variants'])} variants ({', '.join(sweep['variants'])}), with the ablation's "
+            f"{len(sweep['variants'])} variants ({', '.join(sweep['variants'])}), with the protocol B "
             f"{seed_list(seeds)} ({seeds_text(factors['n_seeds'])} per fit); each depth is its own "
             "network drawn from the seed. "
             f"Protocol B: the first {protocol_text(speed, sweep['speed_epochs'])} (the book runs 500 epochs; "
@@ -630,7 +660,8 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
             "the log10 of the per-layer factor: each added hidden layer multiplies the ratio by 10^slope. "
             f"Across seeds we give the mean slope's 95 % Student-t interval and test slope = 0 (one-sample t-test), "
             f"the {int(factors['p_value'].notna().sum())} p-values Holm-adjusted together (adjusted p < "
-            f"{SIGNIFICANCE_LEVEL}: beyond the seed spread).",
+            f"{SIGNIFICANCE_LEVEL}: beyond the seed spread). "
+            + detection_text(int(factors["p_value"].notna().sum())),
             markdown_table(header, rows),
             sweep_remedies_text(factors),
             short_text,

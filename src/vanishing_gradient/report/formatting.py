@@ -68,3 +68,29 @@ def figure(figures: dict[str, dict], key: str) -> str:
 def join(blocks: list[str]) -> str:
     """Markdown blocks separated by blank lines, empty ones left out."""
     return "\n\n".join(block for block in blocks if block)
+
+
+def position_text(seeds_below, n_seeds) -> str:
+    """Where a single-run value falls among our seeds, from how many seeds lie below it:
+    'below all 5 seeds', 'above 2 of 5 seeds', 'above all 5 seeds'; '—' without a value."""
+    if pd.isna(seeds_below):
+        return "—"
+    below, n = int(seeds_below), int(n_seeds)
+    if below == 0:
+        return f"below all {n} seeds"
+    return f"above all {n} seeds" if below == n else f"above {below} of {n} seeds"
+
+
+def null_verdict(text: str, detectable: float, n_seeds, fmt=pct, unit: str = "") -> str:
+    """A verdict of no difference (``text``) followed by what the test could have detected:
+    'not larger than the seed spread; with 3 and 3 seeds a difference below 2.41 percentage
+    points could not have been detected'. ``n_seeds`` are the two sides' seed counts (one
+    for a one-sample test); ``fmt`` and ``unit`` print the detectable difference. ``text``
+    alone where the detectable difference is not computable."""
+    if pd.isna(detectable):
+        return text
+    seeds = " and ".join(str(int(n)) for n in n_seeds)
+    return (
+        f"{text}; with {seeds} seeds a difference below {fmt(detectable)}{unit} could not have "
+        "been detected"
+    )
