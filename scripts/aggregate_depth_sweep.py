@@ -1,9 +1,9 @@
 """The depth sweep's per-run CSVs -> the log ratio per run, its summary across seeds, and the
 fitted per-layer factor beside the chain's prediction."""
 
-from vanishing_gradient import depth_sweep
-from vanishing_gradient.job_log import log_to
-from vanishing_gradient.tables import read_all
+from vanishing_gradient.analysis import depth_sweep
+from vanishing_gradient.support.job_log import log_to
+from vanishing_gradient.analysis.tables import read_all
 
 log_to(snakemake.log[0])
 by_run = depth_sweep.log_ratio_by_run(read_all(snakemake.input.speed))

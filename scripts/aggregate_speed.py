@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from vanishing_gradient import statistics
-from vanishing_gradient.job_log import log_to
-from vanishing_gradient.tables import read_all
+from vanishing_gradient.analysis import statistics
+from vanishing_gradient.support.job_log import log_to
+from vanishing_gradient.analysis.tables import read_all
 
 log_to(snakemake.log[0])
 speed = pd.concat(

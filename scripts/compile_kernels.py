@@ -3,8 +3,8 @@ before the training jobs start; the record lists each compiled version."""
 
 import logging
 
-from vanishing_gradient.job_log import log_to
-from vanishing_gradient.precompile import compile_kernels
+from vanishing_gradient.support.job_log import log_to
+from vanishing_gradient.experiments.precompile import compile_kernels
 
 log_to(snakemake.log[0])
 record = compile_kernels()

@@ -3,8 +3,8 @@
 import logging
 import os
 
-from vanishing_gradient.job_log import log_to
-from vanishing_gradient.mnist import MnistUnavailable, fetch_verified
+from vanishing_gradient.support.job_log import log_to
+from vanishing_gradient.data.mnist import MnistUnavailable, fetch_verified
 
 log_to(snakemake.log[0])
 # Where the bytes come from (MNIST_DIR, the config's data section) is read here rather

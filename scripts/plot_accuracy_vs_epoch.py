@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from vanishing_gradient.figure_files import save_figure
-from vanishing_gradient.job_log import log_to
-from vanishing_gradient.plots import accuracy_vs_epoch_figure
+from vanishing_gradient.figures.files import save_figure
+from vanishing_gradient.support.job_log import log_to
+from vanishing_gradient.figures.chapter import accuracy_vs_epoch_figure
 
 log_to(snakemake.log[0])
 save_figure(

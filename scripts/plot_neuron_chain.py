@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from vanishing_gradient import chain_plots
-from vanishing_gradient.figure_files import save_figure
-from vanishing_gradient.job_log import log_to
+from vanishing_gradient.figures import chain as chain_plots
+from vanishing_gradient.figures.files import save_figure
+from vanishing_gradient.support.job_log import log_to
 
 log_to(snakemake.log[0])
 figures = {

@@ -4,9 +4,9 @@ import logging
 
 import numpy as np
 
-from vanishing_gradient.job_log import log_to
-from vanishing_gradient.mnist import MNIST_FILES, prepare
-from vanishing_gradient.prepared import save_split
+from vanishing_gradient.support.job_log import log_to
+from vanishing_gradient.data.mnist import MNIST_FILES, prepare
+from vanishing_gradient.data.prepared import save_split
 
 log_to(snakemake.log[0])
 split = prepare(

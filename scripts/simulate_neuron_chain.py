@@ -1,7 +1,7 @@
 """The chain of single neurons: random chains per depth, the exploding chain, the unstable width."""
 
-from vanishing_gradient.chain import chain_tables
-from vanishing_gradient.job_log import log_to
+from vanishing_gradient.experiments.chain import chain_tables
+from vanishing_gradient.support.job_log import log_to
 
 log_to(snakemake.log[0])
 tables = chain_tables(

@@ -1,11 +1,11 @@
 """The depth sweep for one variant x seed: every depth trained by protocols B and A, the
 speeds of learning and the backward factors at initialisation, led by each run's identity."""
 
-from vanishing_gradient.depth_runs import run_depth_sweep
-from vanishing_gradient.job_log import log_to
-from vanishing_gradient.prepared import load_split
-from vanishing_gradient.protocols import Protocol, Variant
-from vanishing_gradient.provenance import write_run_record
+from vanishing_gradient.experiments.depth_runs import run_depth_sweep
+from vanishing_gradient.support.job_log import log_to
+from vanishing_gradient.data.prepared import load_split
+from vanishing_gradient.experiments.protocols import Protocol, Variant
+from vanishing_gradient.support.provenance import write_run_record
 
 log_to(snakemake.log[0])
 speeds, factors = run_depth_sweep(

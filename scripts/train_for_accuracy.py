@@ -1,11 +1,11 @@
 """Protocol A for one network x seed: per-epoch accuracy, costs, probe speeds, saturation;
 every table led by the run's identity columns."""
 
-from vanishing_gradient.identity import run_identity
-from vanishing_gradient.job_log import log_to
-from vanishing_gradient.prepared import load_split
-from vanishing_gradient.protocols import Protocol, Variant, run_accuracy_protocol
-from vanishing_gradient.provenance import write_run_record
+from vanishing_gradient.model.identity import run_identity
+from vanishing_gradient.support.job_log import log_to
+from vanishing_gradient.data.prepared import load_split
+from vanishing_gradient.experiments.protocols import Protocol, Variant, run_accuracy_protocol
+from vanishing_gradient.support.provenance import write_run_record
 
 log_to(snakemake.log[0])
 run = run_accuracy_protocol(

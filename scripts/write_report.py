@@ -2,78 +2,25 @@
 
 from pathlib import Path
 
-import pandas as pd
-
-from vanishing_gradient import provenance
-from vanishing_gradient.job_log import log_to
-from vanishing_gradient.report.beyond import render_beyond
-from vanishing_gradient.report.captions import render_caption
-from vanishing_gradient.report.chapter import render_chapter
-from vanishing_gradient.report.document import markdown_to_html, render_report
+from vanishing_gradient.report.assemble import figures_named, markdown
+from vanishing_gradient.report.document import markdown_to_html
+from vanishing_gradient.support import provenance
+from vanishing_gradient.support.job_log import log_to
 
 log_to(snakemake.log[0])
-config = snakemake.params.config
+config, params = snakemake.params.config, snakemake.params
 report_dir = Path(snakemake.output.markdown).parent
-wildcards = iter(snakemake.params.caption_wildcards)
-
-
-def tables_named(names):
-    """The input tables of these names, keyed by name."""
-    return {name: pd.read_csv(snakemake.input[name]) for name in names}
-
-
-def figures_named(names, paths, captions):
-    """Per figure name: its path relative to the report and its rendered caption."""
-    return {
-        name: {
-            "path": str(Path(path).relative_to(report_dir)),
-            "caption": render_caption(caption, config, next(wildcards)),
-        }
-        for name, path, caption in zip(names, paths, captions, strict=True)
-    }
-
-
+wildcards = iter(params.caption_wildcards)
 chapter_figures = figures_named(
-    snakemake.params.figures, snakemake.input.figures, snakemake.params.captions
+    params.figures, snakemake.input.figures, params.captions, wildcards, config, report_dir
 )
 beyond_figures = figures_named(
-    snakemake.params.beyond_figures,
+    params.beyond_figures,
     snakemake.input.beyond_figures,
-    snakemake.params.beyond_captions,
-)
-chapter = render_chapter(
-    tables_named(["accuracy_summary", "depth_comparison", "speed_at_init", "speed_ratio"]),
-    chapter_figures,
-    {
-        "seeds": config["seeds"],
-        "protocol_a": config["accuracy"],
-        "protocol_b": config["speed"],
-        "validation_size": config["data"]["validation_size"],
-    },
-)
-beyond = render_beyond(
-    tables_named(
-        [
-            "ablation_accuracy_summary",
-            "ablation_speed_ratio",
-            "ablation_saturation_summary",
-            "ablation_saturation_check",
-            "variant_comparison",
-            "chain_summary",
-            "chain_exploding",
-            "unstable_width",
-            "depth_sweep_summary",
-            "per_layer_factor",
-        ]
-    ),
-    beyond_figures,
-    {
-        **config["ablation"],
-        "accuracy": config["accuracy"],
-        "speed": config["speed"],
-        "depth_sweep": config["depth_sweep"],
-        "chain": config["chain"],
-    },
+    params.beyond_captions,
+    wildcards,
+    config,
+    report_dir,
 )
 git_state = provenance.git_state(snakemake.scriptdir)
 origin = {
@@ -82,14 +29,14 @@ origin = {
     "packages": provenance.package_versions(),
     "stages": provenance.stage_rows(
         provenance.read_run_records(snakemake.input.run_records),
-        dict(snakemake.params.code_versions),
+        dict(params.code_versions),
         git_state,
     ),
     "git_commit": git_state,
     "run_date": provenance.run_date(),
 }
-markdown = render_report(chapter, beyond, origin)
-Path(snakemake.output.markdown).write_text(markdown)
+text = markdown(snakemake.input, chapter_figures, beyond_figures, config, origin)
+Path(snakemake.output.markdown).write_text(text)
 Path(snakemake.output.html).write_text(
-    markdown_to_html(markdown, title="Why are deep neural networks hard to train?")
+    markdown_to_html(text, title="Why are deep neural networks hard to train?")
 )

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from idx_fixtures import checksum, write_mnist_like
-from vanishing_gradient.mnist import MNIST_FILES
+from vanishing_gradient.data.mnist import MNIST_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from vanishing_gradient.idx import write_idx
-from vanishing_gradient.mnist import MNIST_FILES
+from vanishing_gradient.data.idx import write_idx
+from vanishing_gradient.data.mnist import MNIST_FILES
 
 
 def mnist_like(rng: np.random.Generator, n_train: int, n_test: int) -> dict[str, np.ndarray]:

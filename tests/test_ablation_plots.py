@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vanishing_gradient.ablation_plots import (
+from vanishing_gradient.figures.ablation import (
     RATIO_COLORBAR_LABEL,
     ratio_heatmap_figure,
     ratio_grid,
@@ -15,8 +15,8 @@ from vanishing_gradient.ablation_plots import (
     variant_order,
     variant_speed_figure,
 )
-from vanishing_gradient.plots import layer_colour
-from vanishing_gradient.identity import variant_columns
+from vanishing_gradient.figures.chapter import layer_colour
+from vanishing_gradient.model.identity import variant_columns
 
 SEEDS = [1, 2, 3]
 BASELINE = "sigmoid-default-sgd"

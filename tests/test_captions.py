@@ -14,8 +14,12 @@ from matplotlib.container import BarContainer, ErrorbarContainer
 import test_ablation_plots as ablation_tables
 import test_depth_sweep as sweep_tables
 import test_plots as chapter_tables
-from vanishing_gradient import ablation_plots, chain, chain_plots, depth_sweep, plots
-from vanishing_gradient.depth_sweep_plots import depth_sweep_figure
+from vanishing_gradient.experiments import chain
+from vanishing_gradient.figures import ablation as ablation_plots
+from vanishing_gradient.figures import chain as chain_plots
+from vanishing_gradient.figures import chapter as plots
+from vanishing_gradient.analysis import depth_sweep
+from vanishing_gradient.figures.depth_sweep import depth_sweep_figure
 from vanishing_gradient.report.captions import render_caption
 
 ROOT = Path(__file__).resolve().parents[1]

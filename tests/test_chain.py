@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
-from vanishing_gradient import chain, chain_plots
+from vanishing_gradient.experiments import chain
+from vanishing_gradient.figures import chain as chain_plots
 
 # A hand-built 3-neuron chain, far from any special value.
 WEIGHTS = np.array([0.8, -1.3, 2.1])

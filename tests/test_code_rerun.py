@@ -54,7 +54,9 @@ def test_a_copy_in_another_folder_reruns_nothing(workflow_copy, project):
 
 def test_a_logic_edit_in_the_trainer_reruns_training_and_all_that_follows(workflow_copy, project):
     edit(
-        module(project, "sgd"), "decay = 1.0 - eta * lmbda / n", "decay = 1.0 - 2 * eta * lmbda / n"
+        module(project, "training/plain_sgd"),
+        "decay = 1.0 - eta * lmbda / n",
+        "decay = 1.0 - 2 * eta * lmbda / n",
     )
     jobs = planned_jobs(workflow_copy, project)
     assert TRAINING <= set(jobs) and jobs["train_for_accuracy"] == 6
@@ -68,13 +70,15 @@ def test_a_logic_edit_in_the_trainer_reruns_training_and_all_that_follows(workfl
 
 def test_an_edit_to_the_warm_up_of_the_kernels_reruns_nothing(workflow_copy, project):
     """It compiles the same kernels: no training job depends on how."""
-    module(project, "precompile").write_text(module(project, "precompile").read_text() + LOGIC)
+    module(project, "experiments/precompile").write_text(
+        module(project, "experiments/precompile").read_text() + LOGIC
+    )
     assert "Nothing to be done" in snakemake(workflow_copy, "--dry-run", project=project).stdout
 
 
 def test_an_edit_in_a_plotting_module_redraws_its_figures_and_the_report(workflow_copy, project):
-    module(project, "ablation_plots").write_text(
-        module(project, "ablation_plots").read_text() + LOGIC
+    module(project, "figures/ablation").write_text(
+        module(project, "figures/ablation").read_text() + LOGIC
     )
     assert set(planned_jobs(workflow_copy, project)) == {"plot_ablation", "write_report", "all"}
 
@@ -87,7 +91,9 @@ def test_an_edit_in_the_report_code_rewrites_only_the_report(workflow_copy, proj
 
 
 def test_an_edit_in_the_statistics_redoes_tables_figures_and_report(workflow_copy, project):
-    module(project, "statistics").write_text(module(project, "statistics").read_text() + LOGIC)
+    module(project, "analysis/statistics").write_text(
+        module(project, "analysis/statistics").read_text() + LOGIC
+    )
     jobs = set(planned_jobs(workflow_copy, project))
     assert {"aggregate_accuracy", "aggregate_speed", "aggregate_ablation", "write_report"} <= jobs
     assert {"plot_speed_of_learning", "plot_accuracy_vs_depth"} <= jobs
@@ -95,8 +101,8 @@ def test_an_edit_in_the_statistics_redoes_tables_figures_and_report(workflow_cop
 
 
 def test_comments_docstrings_and_formatting_rerun_nothing(workflow_copy, project):
-    sgd = module(project, "sgd")
-    edit(sgd, '"""Mini-batch gradient descent', '"""Mini-batch (stochastic) gradient descent')
+    sgd = module(project, "training/plain_sgd")
+    edit(sgd, '"""The book\'s plain SGD', '"""The book\'s plain (stochastic) SGD')
     edit(sgd, "        s *= decay\n", "        s *= decay  # this update's decay\n")
     edit(sgd, "decay = 1.0 - eta * lmbda / n", "decay = (1.0 - eta*lmbda/n)")
     script = project / "scripts" / "train_for_accuracy.py"
@@ -115,7 +121,7 @@ def code_version_of(project, script: str) -> str:
         [
             sys.executable,
             "-c",
-            "import sys; from vanishing_gradient.code_version import code_version; "
+            "import sys; from vanishing_gradient.support.code_version import code_version; "
             "print(code_version(sys.argv[1]))",
             str(project / "scripts" / f"{script}.py"),
         ],
@@ -128,12 +134,12 @@ def code_version_of(project, script: str) -> str:
 
 
 def test_a_new_module_the_trainer_imports_is_followed(workflow_copy, project):
-    module(project, "step_sizes").write_text("def halved(eta):\n    return eta / 2\n")
-    sgd = module(project, "sgd")
+    module(project, "training/step_sizes").write_text("def halved(eta):\n    return eta / 2\n")
+    sgd = module(project, "training/plain_sgd")
     sgd.write_text(sgd.read_text() + "\nfrom .step_sizes import halved  # noqa: E402, F401\n")
     assert TRAINING <= set(planned_jobs(workflow_copy, project))
     before = code_version_of(project, "train_for_speed")
-    module(project, "step_sizes").write_text("def halved(eta):\n    return eta / 4\n")
+    module(project, "training/step_sizes").write_text("def halved(eta):\n    return eta / 4\n")
     assert code_version_of(project, "train_for_speed") != before, "no list to update"
     assert code_version_of(project, "simulate_neuron_chain") == code_version_of(
         ROOT, "simulate_neuron_chain"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from vanishing_gradient.code_version import code_version, file_digest, imported_modules
+from vanishing_gradient.support.code_version import code_version, file_digest, imported_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "scripts"
@@ -61,12 +61,14 @@ def test_every_change_to_what_the_code_does_counts(tmp_path, rewrite):
 
 def test_a_script_counts_the_modules_it_imports_through_others():
     training = imported_modules(SCRIPTS / "train_for_speed.py", "vanishing_gradient")
-    assert "vanishing_gradient.protocols" in training
+    assert "vanishing_gradient.experiments.protocols" in training
     chain = imported_modules(SCRIPTS / "simulate_neuron_chain.py", "vanishing_gradient")
-    assert "vanishing_gradient.chain" in chain and "vanishing_gradient.sgd" not in chain
-    # protocols imports the trainer relatively: `from .sgd import ...`
-    protocols = ROOT / "src" / "vanishing_gradient" / "protocols.py"
-    assert "vanishing_gradient.sgd" in imported_modules(protocols, "vanishing_gradient")
+    assert "vanishing_gradient.experiments.chain" in chain
+    assert "vanishing_gradient.training.trainer" not in chain
+    # protocols imports the trainer relatively: `from ..training.trainer import ...`
+    protocols = ROOT / "src" / "vanishing_gradient" / "experiments" / "protocols.py"
+    package = "vanishing_gradient.experiments"
+    assert "vanishing_gradient.training.trainer" in imported_modules(protocols, package)
 
 
 def test_versions_differ_by_what_each_script_runs():

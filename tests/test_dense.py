@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from numba.core.errors import TypingError
 
-from vanishing_gradient.dense import ONE_CHAIN_TERMS, chain_products, product
-from vanishing_gradient.kernel_cache import numba
+from vanishing_gradient.training.kernels.dense import ONE_CHAIN_TERMS, chain_products, product
+from vanishing_gradient.training.kernels.cache import numba
 
 
 def fma(x: float, y: float, s: float) -> float:

@@ -6,14 +6,14 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from vanishing_gradient.activations import activate
-from vanishing_gradient.depth_runs import (
+from vanishing_gradient.model.activations import activate
+from vanishing_gradient.experiments.depth_runs import (
     backward_factors,
     probed_training,
     run_depth_sweep,
     sweep_architecture,
 )
-from vanishing_gradient.depth_sweep import (
+from vanishing_gradient.analysis.depth_sweep import (
     chain_slope,
     depth_sweep_summary,
     least_squares_slope,
@@ -22,10 +22,10 @@ from vanishing_gradient.depth_sweep import (
     slopes_by_seed,
     t_summary,
 )
-from vanishing_gradient.depth_sweep_plots import depth_sweep_figure
-from vanishing_gradient.identity import run_identity
-from vanishing_gradient.network import BATCH_NORM_EPSILON, BatchNorm, Network, deltas
-from vanishing_gradient.protocols import Protocol, Variant, run_accuracy_protocol
+from vanishing_gradient.figures.depth_sweep import depth_sweep_figure
+from vanishing_gradient.model.identity import run_identity
+from vanishing_gradient.model.network import BATCH_NORM_EPSILON, BatchNorm, Network, deltas
+from vanishing_gradient.experiments.protocols import Protocol, Variant, run_accuracy_protocol
 
 from test_protocols import data  # noqa: F401 - the fixture: learnable synthetic digits
 

@@ -7,7 +7,7 @@ import struct
 import numpy as np
 import pytest
 
-from vanishing_gradient.idx import IdxFormatError, read_idx, write_idx
+from vanishing_gradient.data.idx import IdxFormatError, read_idx, write_idx
 
 IMAGES = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
 LABELS = np.array([7, 0, 255, 3], dtype=np.uint8)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vanishing_gradient.job_costs import job_costs
+from vanishing_gradient.support.job_costs import job_costs
 
 HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
 

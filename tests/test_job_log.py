@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from vanishing_gradient.job_log import log_to
+from vanishing_gradient.support.job_log import log_to
 
 
 @pytest.fixture

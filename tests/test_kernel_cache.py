@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from vanishing_gradient.code_version import PACKAGE_DIR
-from vanishing_gradient.kernels import KERNEL_MODULES
+from vanishing_gradient.support.code_version import PACKAGE_DIR
+from vanishing_gradient.training.kernel_version import KERNEL_MODULES
 
 # One epoch of the batch-norm trainer (remedies._remedies_epoch), which reads
 # network.RUNNING_MOMENTUM as a compiled-in constant: prints a running mean and the cache
 # directory the process used.
 RUN = """
 import numpy as np
-from vanishing_gradient import kernel_cache
-from vanishing_gradient.network import BatchNorm, Network
-from vanishing_gradient.sgd import Trainer
+from vanishing_gradient.training.kernels import cache as kernel_cache
+from vanishing_gradient.model.network import BatchNorm, Network
+from vanishing_gradient.training.trainer import Trainer
 
 rng = np.random.default_rng(0)
 net = Network(
@@ -34,7 +34,7 @@ print(repr(float(net.batch_norm.running_mean[0][0])), kernel_cache.CACHE_DIR)
 
 def test_every_module_that_compiles_is_a_kernel_module():
     compiling = {
-        path.stem
+        ".".join(path.relative_to(PACKAGE_DIR).with_suffix("").parts)
         for path in PACKAGE_DIR.rglob("*.py")
         if re.search(r"numba\.njit", path.read_text())
     }
@@ -59,7 +59,7 @@ def test_a_change_to_a_module_a_kernel_imports_compiles_it_afresh(tmp_path):
     before, cache = run_copy(tmp_path)
     assert Path(cache).is_dir() and any(Path(cache).rglob("*.nbi")), "compiled once, cached"
     assert run_copy(tmp_path) == (before, cache), "unchanged code reuses the cache"
-    network = package / "network.py"
+    network = package / "model" / "network.py"
     text = network.read_text()
     assert "RUNNING_MOMENTUM = 0.9 " in text
     network.write_text(text.replace("RUNNING_MOMENTUM = 0.9 ", "RUNNING_MOMENTUM = 0.5 "))

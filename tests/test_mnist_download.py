@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from idx_fixtures import checksum, mnist_like, run_script, write_mnist_like
 
-from vanishing_gradient.mnist import MNIST_FILES, MnistUnavailable, fetch_verified
+from vanishing_gradient.data.mnist import MNIST_FILES, MnistUnavailable, fetch_verified
 
 NAME = "t10k-images-idx3-ubyte"
 SCRIPT = Path(__file__).parents[1] / "scripts" / "download_mnist.py"

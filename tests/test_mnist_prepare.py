@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from idx_fixtures import mnist_like, run_script, write_mnist_like
 
-from vanishing_gradient.mnist import MNIST_FILES, fetch_verified, prepare, split_mnist
-from vanishing_gradient.network import as_inputs
-from vanishing_gradient.prepared import SPLIT_KEYS, BadSplitFile, load_split, save_split
+from vanishing_gradient.data.mnist import MNIST_FILES, fetch_verified, prepare, split_mnist
+from vanishing_gradient.model.network import as_inputs
+from vanishing_gradient.data.prepared import SPLIT_KEYS, BadSplitFile, load_split, save_split
 
 SCRIPT = Path(__file__).parents[1] / "scripts" / "prepare_mnist.py"
 TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS = MNIST_FILES

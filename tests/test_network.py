@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from numba.core.errors import TypingError
 
-from vanishing_gradient.network import (
+from vanishing_gradient.model.network import (
     Network,
     as_inputs,
     backprop,
@@ -20,16 +20,20 @@ from vanishing_gradient.network import (
     sigmoid_prime,
     training_cost,
 )
-from vanishing_gradient.initialisers import initialise
-from vanishing_gradient.reference import batch_gradients, example_gradients, reference_epoch
-from vanishing_gradient.sgd import Trainer
-from vanishing_gradient.sparse import (
+from vanishing_gradient.model.initialisers import initialise
+from vanishing_gradient.training.reference import (
+    batch_gradients,
+    example_gradients,
+    reference_epoch,
+)
+from vanishing_gradient.training.trainer import Trainer
+from vanishing_gradient.training.kernels.sparse import (
     LANES,
     MAX_COLUMNS,
     SparseRows,
-    _product,
-    _subtract_row_products,
-    _transposed_product,
+    sparse_product,
+    subtract_row_products,
+    sparse_transposed_product,
 )
 
 
@@ -208,11 +212,11 @@ def test_sparse_product_adds_the_terms_of_each_sum_in_the_order_of_the_inputs(wi
 
 
 @numba.njit
-def subtract_row_products(starts, columns, values, scale, factor, d, w):
-    """``_subtract_row_products`` for every row, in order, as the trainer runs it."""
+def update_every_row(starts, columns, values, scale, factor, d, w):
+    """``sparse.subtract_row_products`` for every row, in order, as the trainer runs it."""
     for i in range(d.shape[0]):
         first, last = starts[i], starts[i + 1]
-        _subtract_row_products(w, i, first, last, columns, values, scale, factor, d)
+        subtract_row_products(w, i, first, last, columns, values, scale, factor, d)
 
 
 @pytest.mark.parametrize("width", [5, LANES, 30, 2 * LANES + 3, 3 * LANES + 3])
@@ -233,7 +237,7 @@ def test_sparse_update_changes_each_weight_as_the_plain_loop(width):
         for p in np.flatnonzero(row):
             expected[p] = expected[p] - row[p] * factor * d[i]
     rows = SparseRows(pixels)
-    subtract_row_products(rows.starts, rows.columns, rows.values, rows.scale, factor, d, w)
+    update_every_row(rows.starts, rows.columns, rows.values, rows.scale, factor, d, w)
     assert np.array_equal(w.view(np.uint64), expected.view(np.uint64))
 
 
@@ -249,7 +253,7 @@ def test_sparse_transposed_product_adds_each_row_in_turn(width):
         for p in np.flatnonzero(row):
             expected[p] = expected[p] + row[p] * d[i]
     rows = SparseRows(pixels)
-    product = _transposed_product(
+    product = sparse_transposed_product(
         rows.starts, rows.columns, rows.values, rows.scale, np.arange(30), d, expected
     )
     assert np.array_equal(product.view(np.uint64), expected.view(np.uint64))
@@ -260,7 +264,7 @@ def test_sparse_product_refuses_a_matrix_whose_rows_are_not_contiguous():
     rows = SparseRows(np.eye(3, dtype=np.uint8))
     w = np.ones((3, 2 * LANES))[:, ::2]
     with pytest.raises(TypingError, match="C-contiguous"):
-        _product(rows.starts, rows.columns, rows.values, rows.scale, np.arange(3), w)
+        sparse_product(rows.starts, rows.columns, rows.values, rows.scale, np.arange(3), w)
 
 
 def remedy_network(residual: bool, batch_norm: bool, activation: str = "sigmoid"):

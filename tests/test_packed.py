@@ -6,9 +6,9 @@ import sys
 
 import numpy as np
 
-from vanishing_gradient.packed import bind, matrix_views, pack, vector_views
-from vanishing_gradient.protocols import Variant, start_network
-from vanishing_gradient.sparse import SparseRows
+from vanishing_gradient.training.kernels.packed import bind, matrix_views, pack, vector_views
+from vanishing_gradient.experiments.protocols import Variant, start_network
+from vanishing_gradient.training.kernels.sparse import SparseRows
 
 
 def test_pack_keeps_every_array_and_its_views_write_the_buffer():
@@ -69,10 +69,10 @@ def test_training_writes_the_networks_arrays_and_follows_a_replaced_one():
 # each loop it used.
 THREE_DEPTHS = """
 import numpy as np
-from vanishing_gradient.protocols import Variant, start_network
-from vanishing_gradient.remedies import _remedies_epoch
-from vanishing_gradient.sgd import _sgd_epoch
-from vanishing_gradient.sparse import SparseRows
+from vanishing_gradient.experiments.protocols import Variant, start_network
+from vanishing_gradient.training.general import general_epoch
+from vanishing_gradient.training.plain_sgd import plain_sgd_epoch
+from vanishing_gradient.training.kernels.sparse import SparseRows
 
 rng = np.random.default_rng(1)
 x = SparseRows((rng.random((20, 784)) * 255).astype(np.uint8))
@@ -81,7 +81,7 @@ for architecture in ("784-6-10", "784-6-6-6-10", "784-6-6-6-6-6-6-10"):
     for variant in ("sigmoid-default-sgd", "sigmoid-default-adam", "sigmoid-default-sgd-batchnorm"):
         _, trainer, _ = start_network(architecture, 1, Variant.named(variant))
         trainer.epoch(x, y, np.arange(20), mini_batch_size=10, eta=0.1, lmbda=1.0)
-print(len(_sgd_epoch.signatures), len(_remedies_epoch.signatures))
+print(len(plain_sgd_epoch.signatures), len(general_epoch.signatures))
 """
 
 

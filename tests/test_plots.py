@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from matplotlib.container import BarContainer
 
-from vanishing_gradient import plots
+from vanishing_gradient.figures import chapter as plots
 
 ARCHITECTURES = ["784-30-10", "784-30-30-10", "784-30-30-30-10"]
 SEEDS = [0, 1, 2]

@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
-from vanishing_gradient.code_version import PACKAGE_DIR, imported_closure
-from vanishing_gradient.kernels import kernel_files
+from vanishing_gradient.support.code_version import PACKAGE_DIR, imported_closure
+from vanishing_gradient.training.kernel_version import kernel_files
 
 COMPILE = """
 import json
-from vanishing_gradient import kernel_cache
-from vanishing_gradient.precompile import compile_kernels
+from vanishing_gradient.training.kernels import cache as kernel_cache
+from vanishing_gradient.experiments.precompile import compile_kernels
 print(json.dumps({"cache": str(kernel_cache.CACHE_DIR), "record": compile_kernels()}))
 """
 
@@ -25,10 +25,10 @@ print(json.dumps({"cache": str(kernel_cache.CACHE_DIR), "record": compile_kernel
 TRAIN = """
 import json, sys
 import numpy as np
-from vanishing_gradient.depth_runs import run_depth_sweep
-from vanishing_gradient.precompile import kernels
-from vanishing_gradient.prepared import load_split, save_split
-from vanishing_gradient.protocols import Protocol, Variant, run_accuracy_protocol, run_speed_protocol
+from vanishing_gradient.experiments.depth_runs import run_depth_sweep
+from vanishing_gradient.experiments.precompile import kernels
+from vanishing_gradient.data.prepared import load_split, save_split
+from vanishing_gradient.experiments.protocols import Protocol, Variant, run_accuracy_protocol, run_speed_protocol
 
 rng = np.random.default_rng(5)
 split = {}
@@ -88,8 +88,11 @@ def test_after_the_warm_up_no_training_job_compiles(tmp_path):
     warmed = run(tmp_path, COMPILE)
     record, cache = warmed["record"], Path(warmed["cache"])
     compiled = {row["kernel"] for row in record if not row["cached"]}
-    loops = {"vanishing_gradient.sgd._sgd_epoch", "vanishing_gradient.remedies._remedies_epoch"}
-    assert loops | {"vanishing_gradient.sparse._nonzeros"} <= compiled
+    loops = {
+        "vanishing_gradient.training.plain_sgd.plain_sgd_epoch",
+        "vanishing_gradient.training.general.general_epoch",
+    }
+    assert loops | {"vanishing_gradient.training.kernels.sparse._nonzeros"} <= compiled
     assert len(record) == len({(row["kernel"], row["signature"]) for row in record})
     filled = cache_files(cache)
     assert filled, "the warm-up filled the copy's cache"

@@ -4,17 +4,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vanishing_gradient.identity import variant_columns
-from vanishing_gradient.initialisers import initialise
-from vanishing_gradient.network import mean_bias_gradients, one_hot, parse_architecture
-from vanishing_gradient.protocols import (
+from vanishing_gradient.model.identity import variant_columns
+from vanishing_gradient.model.initialisers import initialise
+from vanishing_gradient.model.network import mean_bias_gradients, one_hot, parse_architecture
+from vanishing_gradient.experiments.protocols import (
     Protocol,
     TrainingDiverged,
     Variant,
     run_accuracy_protocol,
     run_speed_protocol,
 )
-from vanishing_gradient.reference import reference_epoch
+from vanishing_gradient.training.reference import reference_epoch
 
 ARCH = "784-8-6-10"
 

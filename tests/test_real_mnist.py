@@ -22,7 +22,9 @@ def test_short_real_run(tmp_path):
     config["seeds"] = [1, 2]
     config["accuracy"]["epochs"] = 2
     config["speed"]["epochs"] = 20
-    config["ablation"].update(accuracy_seeds=[1], speed_seeds=[1], accuracy_epochs=1, speed_epochs=20)
+    config["ablation"].update(
+        accuracy_seeds=[1], speed_seeds=[1], accuracy_epochs=1, speed_epochs=20
+    )
     config["ablation"]["variants"] = config["ablation"]["variants"][:3]
     config["chain"]["samples"] = 2000
     config["depth_sweep"].update(hidden_layers=[1, 2, 3, 4, 5, 6], speed_epochs=20)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vanishing_gradient import statistics
+from vanishing_gradient.analysis import statistics
 from vanishing_gradient.report.chapter import depth_verdict, render_chapter
 from vanishing_gradient.report.document import markdown_to_html, render_report
 from vanishing_gradient.report.formatting import p_text, pct

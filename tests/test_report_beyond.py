@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 import test_depth_sweep as planted_sweep
-from vanishing_gradient import chain, depth_sweep, statistics
-from vanishing_gradient.identity import variant_columns
+from vanishing_gradient.experiments import chain
+from vanishing_gradient.analysis import depth_sweep, statistics
+from vanishing_gradient.model.identity import variant_columns
 from vanishing_gradient.report.beyond import (
     HELPS_TEXT,
     SATURATION_VERDICT_TEXT,
@@ -20,7 +21,8 @@ from vanishing_gradient.report.beyond import (
     slope_verdict,
     sweep_remedies_text,
 )
-from vanishing_gradient.report.formatting import interval, num, p_text, pct
+from vanishing_gradient.figures.labels import num
+from vanishing_gradient.report.formatting import interval, p_text, pct
 
 SEEDS = [1, 2, 3]
 BASELINE = "sigmoid-default-sgd"
@@ -283,9 +285,7 @@ def test_depth_sweep_shows_the_tables_factors_tests_and_predictions(tables):
     text = section.split("### How fast the gradient vanishes per layer: the depth sweep")[1]
     for _, r in sweep["per_layer_factor"].iterrows():
         cell = f"×{num(r['factor'])} [{num(r['factor_ci_low'])}, {num(r['factor_ci_high'])}]"
-        verdict = (
-            f"{p_text(r['p_value'])}; {p_text(r['p_holm'])}: {slope_verdict(r)}"
-        )
+        verdict = f"{p_text(r['p_value'])}; {p_text(r['p_holm'])}: {slope_verdict(r)}"
         assert re.search(
             rf"^\| {r['variant']} \| [^|]+ \| {re.escape(cell)} \(n = 4\) \| {re.escape(verdict)} \|",
             text,

@@ -434,3 +434,35 @@ def test_profile_as_shipped_says_what_to_fill_in(slurm_cluster, tiny_data, tmp_p
     assert re.search(
         r"invalid.*<your-(partition|account)>|<your-(partition|account)>.*invalid", output
     ), f"the placeholder is named in the error:\n{output}"
+
+
+def test_cores_do_not_size_a_group_of_training_runs(slurm_workflow, tmp_path):
+    """`--cores 8` with the SLURM profile, as a user typing the local command out of habit: a
+    group of two training runs still asks for 1 CPU and one run's memory (the profile's
+    run_slot, vanishing_gradient.support.slurm_groups). Without the slot (a command-line
+    `--resources` replaces the profile's list) the same group asks for 2 CPUs and two runs'
+    memory, and Snakemake warns before submitting, saying what to type instead."""
+    workdir, profile, _ = slurm_workflow
+    targets = [f"results/accuracy/784-6-10/seed{seed}.epochs.csv" for seed in (1, 2)]
+    requests = {}
+    for name, extra in [("profile", []), ("no_slot", ["--resources", "licences=1"])]:
+        copy = failing_copy(workdir, tmp_path / name, lambda config: None)
+        for target in targets:
+            (copy / target).unlink()
+        [(returncode, output)] = snakemake_on_slurm(
+            {name: (copy, *targets)}, profile, *extra, "--cores", "8", "--retries", "0"
+        ).values()
+        assert returncode == 0, output
+        [jobid] = submitted(output)
+        job = slurm_job(copy, jobid)
+        assert len(job.runs) == 2, f"one SLURM job holds both runs:\n{output}"
+        requests[name] = job.cpus, job.mem_mb, max(run.mem_mb for run in job.runs), output
+
+    cpus, mem_mb, run_mb, output = requests["profile"]
+    assert (cpus, mem_mb) == (1, run_mb), "a group asks for one run's CPU and memory"
+    assert "will ask the cluster" not in output, "and nothing to warn about"
+
+    cpus, mem_mb, run_mb, output = requests["no_slot"]
+    assert (cpus, mem_mb) == (2, 2 * run_mb), "without the slot --cores sizes the group"
+    assert "will ask the cluster for up to 8 CPUs" in output, output
+    assert "--cores 8" in output and "--workflow-profile profiles/slurm` without" in output

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from vanishing_gradient import statistics
-from vanishing_gradient.identity import variant_columns
+from vanishing_gradient.analysis import statistics
+from vanishing_gradient.model.identity import variant_columns
 
 
 @pytest.fixture

@@ -1,21 +1,15 @@
-"""Activations, initialisations and optimisers beyond the book, against plain references."""
+"""Activations, initialisations and optimisers beyond the book, against plain references, in
+the combinations the common checks of every entry (tests/test_ingredients.py) leave out."""
 
 import numpy as np
 import pytest
 
-from vanishing_gradient.activations import activate, saturated, slope
-from vanishing_gradient.initialisers import SPARSE_INPUTS, initialise
-from vanishing_gradient.network import (
-    as_inputs,
-    backprop,
-    cross_entropy,
-    gradients,
-    mean_bias_gradients,
-    one_hot,
-    output_logits,
-)
-from vanishing_gradient.reference import example_gradients, reference_epoch
-from vanishing_gradient.sgd import Optimiser, Trainer, momentum_at
+from vanishing_gradient.model.activations import saturated
+from vanishing_gradient.model.initialisers import SPARSE_INPUTS, initialise
+from vanishing_gradient.model.network import as_inputs, gradients, mean_bias_gradients, one_hot
+from vanishing_gradient.model.optimisers import Optimiser, momentum_at
+from vanishing_gradient.training.reference import reference_epoch
+from vanishing_gradient.training.trainer import Trainer
 
 
 def small_problem(activation: str, scheme: str = "default"):
@@ -26,38 +20,10 @@ def small_problem(activation: str, scheme: str = "default"):
     return net, x, y
 
 
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
-def test_slope_is_the_derivative(activation):
-    z = np.array([-2.0, -0.3, 0.4, 1.7])
-    eps = 1e-6
-    numeric = (activate(activation, z + eps) - activate(activation, z - eps)) / (2 * eps)
-    assert np.allclose(slope(activation, activate(activation, z)), numeric, atol=1e-8)
-
-
 def test_saturation_is_a_small_derivative():
     assert saturated("sigmoid", np.array([0.001, 0.5, 0.999])).tolist() == [True, False, True]
     assert saturated("tanh", np.array([-0.99, 0.0, 0.9])).tolist() == [True, False, False]
     assert saturated("relu", np.array([0.0, 0.1])).tolist() == [True, False]
-
-
-@pytest.mark.parametrize("activation", ["tanh", "relu"])
-def test_backprop_with_other_activations(activation):
-    net, x, y = small_problem(activation)
-    grads_w, grads_b = backprop(net, x, y)
-    per_example = [example_gradients(net, xi, yi) for xi, yi in zip(x, y)]
-    for layer in range(3):
-        assert np.allclose(grads_w[layer], sum(g[0][layer] for g in per_example), atol=1e-10)
-        assert np.allclose(grads_b[layer], sum(g[1][layer] for g in per_example), atol=1e-10)
-    # and against finite differences of the summed cost, for one weight per layer
-    for layer in range(3):
-        w = net.weights[layer]
-        original = w[1, 1]
-        w[1, 1] = original + 1e-6
-        up = cross_entropy(output_logits(net, x), y) * len(x)
-        w[1, 1] = original - 1e-6
-        down = cross_entropy(output_logits(net, x), y) * len(x)
-        w[1, 1] = original
-        assert grads_w[layer][1, 1] == pytest.approx((up - down) / 2e-6, rel=1e-5, abs=1e-8)
 
 
 def test_initialisers_follow_their_formulas():

@@ -339,7 +339,9 @@ def test_a_new_ablation_seed_trains_only_that_seed_of_its_protocol(
 ):
     change_config(workflow_copy, lambda c: c["ablation"][f"{protocol}_seeds"].append(3))
     jobs = planned_jobs(workflow_copy)
-    variants = len(yaml.safe_load((workflow_copy / "config.yaml").read_text())["ablation"]["variants"])
+    variants = len(
+        yaml.safe_load((workflow_copy / "config.yaml").read_text())["ablation"]["variants"]
+    )
     assert jobs[rule] == variants  # one per variant, for seed 3 alone
     assert not others & set(jobs)
     assert not {"train_for_accuracy", "train_for_speed", "prepare_mnist"} & set(jobs)
@@ -444,3 +446,32 @@ def test_config_typo_fails_before_any_job(workflow_copy):
     change_config(workflow_copy, lambda c: c["accuracy"].update(epohcs=3))
     done = snakemake(workflow_copy, "--dry-run", check=False)
     assert done.returncode != 0 and "epohcs" in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    "edit, where, named",
+    [
+        (
+            lambda c: c["ablation"]["variants"][1].update(activation="swish"),
+            "ablation.variants[1]",
+            "activation 'swish'",
+        ),
+        (
+            lambda c: c["ablation"]["variants"][0].update(optimiser="lion"),
+            "ablation.variants[0]",
+            "optimiser 'lion'",
+        ),
+        (
+            lambda c: c["depth_sweep"]["variants"].append("relu-xavier-sgd"),
+            "depth_sweep.variants[2]",
+            "initialiser 'xavier'",
+        ),
+    ],
+)
+def test_an_unknown_ingredient_fails_before_any_job_naming_its_key(
+    workflow_copy, edit, where, named
+):
+    change_config(workflow_copy, edit)
+    done = snakemake(workflow_copy, "--dry-run", check=False)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0 and f"config {where}" in output and f"unknown {named}" in output

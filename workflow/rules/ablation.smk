@@ -20,6 +20,7 @@ rule train_variant_for_accuracy:
     resources:
         mem_mb=lambda wildcards, attempt: 400 * attempt,
         runtime="60m",
+        run_slot=1,
     params:
         code=script_code("train_for_accuracy"),
         architecture=config["ablation"]["architecture"],
@@ -47,6 +48,7 @@ rule train_variant_for_speed:
     resources:
         mem_mb=lambda wildcards, attempt: 400 * attempt,
         runtime="30m",
+        run_slot=1,
     params:
         code=script_code("train_for_speed"),
         architecture=config["ablation"]["architecture"],

@@ -3,16 +3,39 @@
 from itertools import product
 from pathlib import Path
 
-from vanishing_gradient.activations import ACTIVATIONS
-from vanishing_gradient.code_version import code_version
-from vanishing_gradient.identity import REMEDIES, variant_columns, variant_name
-from vanishing_gradient.initialisers import INITIALISERS
-from vanishing_gradient.kernels import kernels_version
-from vanishing_gradient.mnist import MNIST_FILES
-from vanishing_gradient.network import hidden_layers
+from snakemake.logging import logger
+
+from vanishing_gradient.data.mnist import MNIST_FILES
+from vanishing_gradient.model.activations import ACTIVATIONS
+from vanishing_gradient.model.identity import (
+    REMEDY_COLUMNS,
+    check_variant,
+    variant_columns,
+    variant_name,
+)
+from vanishing_gradient.model.initialisers import INITIALISERS
+from vanishing_gradient.model.network import hidden_layers
+from vanishing_gradient.model.optimisers import OPTIMISERS
+from vanishing_gradient.model.remedies import REMEDIES
+from vanishing_gradient.support.code_version import code_version
+from vanishing_gradient.support.slurm_groups import RUN_SLOT, group_request_warning
+from vanishing_gradient.training.kernel_version import kernels_version
 
 SCRIPTS = Path(workflow.basedir) / "scripts"
 BOOK_VARIANT = {"name": "sigmoid-default-sgd"}
+
+
+onstart:
+    # Before the first submission: warn when --cores would size the groups of training runs
+    # (vanishing_gradient.support.slurm_groups; profiles/slurm's run_slot prevents it).
+    warning = group_request_warning(
+        cores=workflow.resource_settings.cores,
+        run_slots=workflow.global_resources.get(RUN_SLOT).value,
+        grouped_rules=[rule.name for rule in workflow.rules if rule.group is not None],
+        local_exec=workflow.executor_plugin.common_settings.local_exec,
+    )
+    if warning:
+        logger.warning(warning)
 
 
 wildcard_constraints:
@@ -21,11 +44,11 @@ wildcard_constraints:
     name="|".join(MNIST_FILES),
     sha256=r"[0-9a-f]{64}",
     figure=r"[a-z_]+",
-    variant=r"[a-z]+-[a-z]+-[a-z]+" + "".join(f"(-{part})?" for part in REMEDIES),
+    variant=r"[a-z]+-[a-z]+-[a-z]+" + "".join(f"(-{part})?" for part in REMEDY_COLUMNS),
 
 
 def script_code(script):
-    """The version of the code ``scripts/<script>.py`` runs (vanishing_gradient.code_version):
+    """The version of the code ``scripts/<script>.py`` runs (vanishing_gradient.support.code_version):
     every rule that runs project code takes it as its ``code`` param, so a change to what the
     script or any package module it imports does reruns the rule, and a comment does not."""
     return code_version(SCRIPTS / f"{script}.py")
@@ -92,29 +115,37 @@ def protocol_params(section, **replaced):
 
 
 def ablation_variants():
-    """Variant names (vanishing_gradient.identity) in the configured order (every
+    """Variant names (vanishing_gradient.model.identity) in the configured order (every
     combination of activation, initialiser, optimiser and remedies when
     ablation.full_product is on)."""
     if config["ablation"]["full_product"]:
-        # imported here: the trainer's module loads numba, which every other parse can skip
-        from vanishing_gradient.sgd import OPTIMISERS
-
         switches = product([False, True], repeat=len(REMEDIES))
         return [
-            variant_name(*parts, **dict(zip(REMEDIES.values(), chosen)))
+            variant_name(*parts, **dict(zip(REMEDY_COLUMNS.values(), chosen)))
             for parts, chosen in product(product(ACTIVATIONS, INITIALISERS, OPTIMISERS), switches)
         ]
     return [
-        variant_name(
-            v["activation"],
-            v["initialiser"],
-            v["optimiser"],
-            residual=v.get("residual", False),
-            batch_norm=v.get("batch_norm", False),
-            clipping=v.get("clip", False),
+        checked_variant(
+            variant_name(
+                v["activation"],
+                v["initialiser"],
+                v["optimiser"],
+                **{r.column: v.get(r.config_key, False) for r in REMEDIES.values()},
+            ),
+            f"ablation.variants[{i}]",
         )
-        for v in config["ablation"]["variants"]
+        for i, v in enumerate(config["ablation"]["variants"])
     ]
+
+
+def checked_variant(variant, where):
+    """``variant`` when its every part is an entry of the package (activations,
+    initialisers, optimisers); else an error naming the config key ``where``."""
+    try:
+        check_variant(variant)
+    except ValueError as error:
+        raise ValueError(f"config {where}: {error}") from None
+    return variant
 
 
 def ablation_baseline():
@@ -129,15 +160,13 @@ def ablation_baseline():
 
 
 def variant_params(wildcards):
-    """A variant's settings; momentum, Adam's eta and the clipping threshold enter only the
-    variants that use them, so changing one reruns nothing else."""
+    """A variant's settings: its optimiser's (``OptimiserRule.settings``, from the config's
+    ablation section or their defaults) and the clipping threshold enter only the variants
+    that use them, so changing one reruns nothing else."""
     parts = variant_columns(wildcards.variant)
     settings = {"name": wildcards.variant}
-    if parts["optimiser"] in ("momentum", "nesterov"):
-        settings["mu"] = config["ablation"]["momentum"]
-        settings["schedule"] = config["ablation"]["momentum_schedule"]
-    if parts["optimiser"] == "adam":
-        settings["eta"] = config["ablation"]["adam_eta"]
+    for setting in OPTIMISERS[parts["optimiser"]].settings:
+        settings[setting.argument] = config["ablation"].get(setting.key, setting.default)
     if parts["clipping"]:
         settings["clip"] = config["ablation"]["clip_threshold"]
     return settings
@@ -159,7 +188,10 @@ def depth_sweep_runs(kind):
     variant x seed of the ablation's protocol B."""
     return expand(
         rules.sweep_depth.output[kind],
-        variant=config["depth_sweep"]["variants"],
+        variant=[
+            checked_variant(v, f"depth_sweep.variants[{i}]")
+            for i, v in enumerate(config["depth_sweep"]["variants"])
+        ],
         seed=config["ablation"]["speed_seeds"],
     )
 

@@ -39,6 +39,9 @@ rule train_for_accuracy:
     resources:
         mem_mb=lambda wildcards, attempt: 400 * attempt,
         runtime="60m",
+        # One of a SLURM job's run slots (profiles/slurm gives each job one): a group of
+        # training runs then asks for one run's CPU and memory, whatever --cores says.
+        run_slot=1,
     params:
         code=script_code("train_for_accuracy"),
         architecture=lambda wildcards: wildcards.architecture,
@@ -66,6 +69,7 @@ rule train_for_speed:
     resources:
         mem_mb=lambda wildcards, attempt: 400 * attempt,
         runtime="30m",
+        run_slot=1,
     params:
         code=script_code("train_for_speed"),
         architecture=lambda wildcards: wildcards.architecture,

@@ -3,5 +3,6 @@ formats them; every comparison and verdict it states is a column of those tables
 
 ``formatting`` holds the shared number and table formats, ``captions`` renders the one
 caption file of each figure, ``chapter`` and ``beyond`` write the chapter's sections and
-"Beyond the chapter", ``document`` puts them together with the provenance.
+"Beyond the chapter", ``document`` puts them together with the provenance, and
+``assemble`` reads the workflow's tables and figures for them.
 """

@@ -14,15 +14,17 @@ the first layer learns more slowly, the vanishing gradient); the chain's is firs
 import pandas as pd
 
 from .. import book
-from ..ablation_plots import default_saturation_variants, variant_order
-from ..chain import EXPLODING_RTOL
-from ..chain_plots import weights_text
-from ..depth_sweep_plots import panel_title
-from ..identity import REMEDIES, has_remedy
-from ..initialisers import SPARSE_INPUTS
-from ..network import BATCH_NORM_EPSILON, RUNNING_MOMENTUM
-from ..remedies import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON
-from ..statistics import (
+from ..figures.ablation import default_saturation_variants, variant_order
+from ..experiments.chain import EXPLODING_RTOL
+from ..figures.chain import weights_text
+from ..figures.depth_sweep import panel_title
+from ..model.activations import ACTIVATIONS
+from ..model.identity import has_remedy
+from ..model.initialisers import INITIALISERS
+from ..model.network import BATCH_NORM_EPSILON, RUNNING_MOMENTUM
+from ..model.optimisers import OPTIMISERS
+from ..model.remedies import REMEDIES, Remedy
+from ..analysis.statistics import (
     BALANCED_FACTOR,
     CONFIDENCE,
     MOSTLY_SATURATED,
@@ -30,32 +32,19 @@ from ..statistics import (
     SIGNIFICANCE_LEVEL,
 )
 from .chapter import detection_text, protocol_text
+from ..figures.labels import num, seeds_text
 from .formatting import (
     figure,
     interval,
     join,
     markdown_table,
     null_verdict,
-    num,
     p_text,
     pct,
     seed_list,
-    seeds_text,
     spread,
 )
 
-ACTIVATION_TEXT = {
-    "sigmoid": "σ(z) = 1/(1 + e^−z) (the book's)",
-    "tanh": "tanh(z)",
-    "relu": "ReLU max(0, z)",
-}
-INITIALISER_TEXT = {
-    "default": "the book's W ~ N(0, 1)/√n_in, b ~ N(0, 1)",
-    "large": "the book's large W ~ N(0, 1), b ~ N(0, 1)",
-    "glorot": "Glorot & Bengio's normalised (Xavier) W ~ U[−√(6/(n_in + n_out)), +√(6/(n_in + n_out))], b = 0",
-    "he": "He et al.'s W ~ N(0, 2/n_in), b = 0",
-    "sparse": f"Sutskever et al.'s sparse: {SPARSE_INPUTS} non-zero incoming weights ~ N(0, 1) per unit, b = 0",
-}
 BOUND = f"1/{BALANCED_FACTOR:g} and {BALANCED_FACTOR:g}"
 # The headings of the variant_comparison verdicts, in the order they are listed.
 VERDICT_HEADINGS = {
@@ -71,17 +60,6 @@ ACCURACY_VERDICT_TEXT = {
     "lower": "less accurate than the baseline, beyond the seed spread",
     "within_seed_spread": "not larger than the seed spread",
     "not_testable": "not testable (fewer than two seeds, or no spread)",
-}
-REMEDY_TEXT = {
-    "residual": "residual connections (He et al. 2016): a hidden layer as wide as the one below adds "
-    "its input to its units' output, a^l = a^(l−1) + φ(u^l) (hidden layers 2 to L−1)",
-    "batch_norm": "batch normalisation (Ioffe & Szegedy 2015) of every hidden layer's pre-activations: "
-    "u = γ (z − μ_B)/√(σ²_B + ε) + β with the mini-batch's mean and biased variance in training, "
-    f"ε = {BATCH_NORM_EPSILON:g}, γ starting at 1 and β in place of the bias (so a layer's speed "
-    "‖∂C/∂b^l‖ is ‖∂C/∂β^l‖); running statistics (momentum "
-    f"{RUNNING_MOMENTUM:g}) in evaluation; no L2 on γ or β",
-    "clipping": "gradient-norm clipping (Pascanu et al. 2013): the whole mini-batch gradient g, over "
-    "all parameters together, becomes g · min(1, c/‖g‖)",
 }
 HELPS_TEXT = {
     "speed and accuracy": "helps both the speed of learning and the accuracy",
@@ -107,37 +85,44 @@ SATURATION_VERDICT_TEXT = {
 }
 
 
-def optimiser_text(name: str, settings: dict) -> str:
-    """One optimiser in words, with the configured momentum."""
+def momentum_text(settings: dict) -> str:
+    """The configured momentum in words: constant, or Sutskever et al.'s schedule."""
     mu = settings.get("momentum")
     if settings.get("momentum_schedule"):
-        mu_text = (
+        return (
             "μ_t = min(1 − 2^(−1 − log2(⌊t/250⌋ + 1)), μ_max) (Sutskever et al.'s schedule) "
             f"with μ_max = {mu}"
         )
-    else:
-        mu_text = f"constant μ = {mu}"
-    if name == "sgd":
-        return "sgd: plain gradient descent (the book's)"
-    if name == "momentum":
-        return f"momentum: classical momentum v ← μv − η∇C, w ← w + v, {mu_text}"
-    if name == "nesterov":
-        return f"nesterov: Nesterov's momentum (the gradient taken at w + μv), {mu_text}"
-    if name == "adam":
-        return (
-            f"adam: Adam (Kingma & Ba 2015), β1 = {ADAM_BETA1:g}, β2 = {ADAM_BETA2:g}, "
-            f"ε = {ADAM_EPSILON:g}, bias-corrected moments, η = {settings.get('adam_eta')} in place "
-            "of the protocols' η; the L2 term is part of the gradient (not AdamW's decoupled decay)"
-        )
-    return name
+    return f"constant μ = {mu}"
+
+
+def optimiser_text(name: str, settings: dict) -> str:
+    """One optimiser in words (its entry's description), with its configured settings."""
+    rule = OPTIMISERS[name]
+    eta = next((settings.get(s.key, s.default) for s in rule.settings if s.argument == "eta"), None)
+    return rule.description.format(momentum=momentum_text(settings), eta=eta)
+
+
+def remedy_text(remedy: Remedy, settings: dict) -> str:
+    """A remedy's description (or ``words``) with the configured and fixed constants."""
+    values = {
+        "epsilon": BATCH_NORM_EPSILON,
+        "running_momentum": RUNNING_MOMENTUM,
+        "clip_threshold": settings.get("clip_threshold"),
+    }
+    return remedy.description.format(**values), remedy.words.format(**values)
 
 
 def remedy_words(row: pd.Series, settings: dict) -> list[str]:
-    """The remedies of one variant's row (its identity columns) in a few words each."""
-    words = ["Adam"] if row["optimiser"] == "adam" else []
-    names = {"residual": "residual connections", "batch_norm": "batch normalisation"}
-    names["clipping"] = f"gradient-norm clipping at c = {settings.get('clip_threshold')}"
-    return words + [names[column] for column in REMEDIES.values() if row.get(column) is True]
+    """The remedies of one variant's row (its identity columns) in a few words each: a
+    modern optimiser's title, then each remedy's words."""
+    rule = OPTIMISERS[row["optimiser"]]
+    words = [rule.title] if rule.modern else []
+    return words + [
+        remedy_text(remedy, settings)[1]
+        for remedy in REMEDIES.values()
+        if row.get(remedy.column) is True
+    ]
 
 
 def times(factor: float) -> str:
@@ -155,10 +140,10 @@ def setup(
     listing = "\n".join(
         [
             "- hidden activation: "
-            + "; ".join(ACTIVATION_TEXT.get(a, a) for a in dict.fromkeys(described["activation"]))
+            + "; ".join(ACTIVATIONS[a].description for a in dict.fromkeys(described["activation"]))
         ]
         + [
-            f"- initialiser {name}: {INITIALISER_TEXT.get(name, name)}"
+            f"- initialiser {name}: {INITIALISERS[name].description}"
             for name in dict.fromkeys(described["initialiser"])
         ]
         + [
@@ -166,10 +151,9 @@ def setup(
             for name in dict.fromkeys(described["optimiser"])
         ]
         + [
-            f"- {part}: {REMEDY_TEXT[column]}"
-            + (f", c = {settings.get('clip_threshold')}" if column == "clipping" else "")
-            for part, column in REMEDIES.items()
-            if column in described and described[column].eq(True).any()
+            f"- {part}: {remedy_text(remedy, settings)[0]}"
+            for part, remedy in REMEDIES.items()
+            if remedy.column in described and described[remedy.column].eq(True).any()
         ]
     )
     accuracy, speed = settings["accuracy"], settings["speed"]
@@ -312,7 +296,11 @@ def remedies(table: pd.DataFrame, speed_ratio: pd.DataFrame, settings: dict, bas
         f"({100 * CONFIDENCE:g} % interval {interval(r['ci_low'], r['ci_high'])}, Holm-adjusted p = "
         f"{p_text(r['p_holm'])}, n = {int(r['n_seeds'])} and {int(r['n_baseline'])} seeds): "
         f"{HELPS_TEXT[r['helps']]}"
-        + (f" (accuracy: {accuracy_verdict(r)})" if r["accuracy_verdict"] == "within_seed_spread" else "")
+        + (
+            f" (accuracy: {accuracy_verdict(r)})"
+            if r["accuracy_verdict"] == "within_seed_spread"
+            else ""
+        )
         + "."
         for _, r in rows.iterrows()
     ]

@@ -6,19 +6,23 @@ depth_comparison, speed_at_init, speed_ratio); this module only formats them.
 
 import pandas as pd
 
-from ..statistics import ACCURACY_TOLERANCE, CONFIDENCE, DETECTION_POWER, SIGNIFICANCE_LEVEL
+from ..analysis.statistics import (
+    ACCURACY_TOLERANCE,
+    CONFIDENCE,
+    DETECTION_POWER,
+    SIGNIFICANCE_LEVEL,
+)
+from ..figures.labels import num, seeds_text
 from .formatting import (
     figure,
     interval,
     join,
     markdown_table,
     null_verdict,
-    num,
     p_text,
     pct,
     position_text,
     seed_list,
-    seeds_text,
     spread,
     yes_no,
 )

@@ -11,11 +11,6 @@ def pct(fraction: float, signed: bool = False) -> str:
     return f"{100 * fraction:+.2f}" if signed else f"{100 * fraction:.2f}"
 
 
-def num(value: float) -> str:
-    """A speed of learning or a ratio with 3 significant digits; '—' for NaN."""
-    return "—" if pd.isna(value) else f"{value:.3g}"
-
-
 def p_text(p_value: float) -> str:
     """A p-value: 3 decimals, scientific below 0.001, 'not computable' for NaN."""
     if pd.isna(p_value):
@@ -44,12 +39,6 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
-
-
-def seeds_text(n_seeds: pd.Series) -> str:
-    """'5 seeds', or '3–5 seeds' when the count differs between rows."""
-    low, high = int(n_seeds.min()), int(n_seeds.max())
-    return f"{low} seeds" if low == high else f"{low}–{high} seeds"
 
 
 def seed_list(seeds) -> str:

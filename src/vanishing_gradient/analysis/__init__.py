@@ -1,0 +1,1 @@
+"""The analysis: tables across seeds, the tests and verdicts the report states."""

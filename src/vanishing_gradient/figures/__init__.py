@@ -1,0 +1,1 @@
+"""The figures: one function per figure, each taking tables and returning a Figure."""

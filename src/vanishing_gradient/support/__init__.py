@@ -1,0 +1,1 @@
+"""Workflow support: code versions, provenance, job logs and job costs."""
