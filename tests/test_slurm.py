@@ -362,7 +362,7 @@ def cancel_first_job(workdir: Path, snakemake: subprocess.Popen) -> str:
 
 def test_a_group_ended_by_slurm_is_resubmitted_with_more_memory(slurm_workflow, tmp_path):
     """Two runs of one group; SLURM ends their job (scancel); Snakemake submits the group
-    again with attempt 2, whose request grows with the rules' mem_mb (600 x attempt)."""
+    again with attempt 2, whose request grows with the rules' mem_mb (400 x attempt)."""
     workdir, profile, _ = slurm_workflow
     copy = failing_copy(workdir, tmp_path, lambda config: None)
     targets = [f"results/accuracy/784-6-10/seed{seed}.epochs.csv" for seed in (1, 2)]
