@@ -19,10 +19,9 @@ from vanishing_gradient.model.activations import (
 )
 from vanishing_gradient.model.identity import VARIANT_COLUMNS, variant_columns, variant_name
 from vanishing_gradient.model.initialisers import INITIALISERS, initialise
-from vanishing_gradient.model.network import backprop, cross_entropy, output_logits
+from vanishing_gradient.model.network import as_inputs, backprop, cross_entropy, output_logits
 from vanishing_gradient.model.optimisers import OPTIMISERS, Optimiser, OptimiserRule
 from vanishing_gradient.model.remedies import REMEDIES
-from vanishing_gradient.model.network import as_inputs
 from vanishing_gradient.training import steps
 from vanishing_gradient.training.reference import reference_epoch
 from vanishing_gradient.training.trainer import Trainer

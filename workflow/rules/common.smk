@@ -165,8 +165,7 @@ def variant_params(wildcards):
     that use them, so changing one reruns nothing else."""
     parts = variant_columns(wildcards.variant)
     settings = {"name": wildcards.variant}
-    for setting in OPTIMISERS[parts["optimiser"]].settings:
-        settings[setting.argument] = config["ablation"].get(setting.key, setting.default)
+    settings.update(OPTIMISERS[parts["optimiser"]].configured(config["ablation"]))
     if parts["clipping"]:
         settings["clip"] = config["ablation"]["clip_threshold"]
     return settings

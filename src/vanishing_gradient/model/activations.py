@@ -9,10 +9,10 @@ output ``a = phi(z)`` alone, so no ``z`` has to be kept::
     relu      a = max(z, 0)           phi'(z) = 1 if a > 0 else 0  max 1
     softplus  a = log(1 + exp(z))     phi'(z) = 1 - exp(-a)        max 1   as z -> infinity
 
-An entry states its maths twice: on numpy arrays (``forward``, ``slope``: the network's
-passes, the per-example reference, the saturation measure) and on one float
-(``scalar_forward``, ``scalar_slope``: plain Python that ``training.steps`` compiles with
-numba for the fast trainer). The tests hold the two forms to each other and to finite
+An entry states its maths on numpy arrays (``forward``, ``slope``: the network's passes, the
+per-example reference, the saturation measure) and on one float (``scalar_forward``,
+``scalar_slope``: plain Python that ``training.steps`` compiles with numba for the fast
+trainer); where one expression serves both, one function does. The tests hold the two forms to each other and to finite
 differences, for every entry. The compiled trainer selects an entry by its position in
 ``ACTIVATIONS``.
 
@@ -77,6 +77,14 @@ def _sigmoid_scalar(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def _sigmoid_slope(a):
+    return a * (1.0 - a)
+
+
+def _tanh_slope(a):
+    return 1.0 - a * a
+
+
 def _softplus(z: np.ndarray) -> np.ndarray:
     # log(1 + e^z) = max(z, 0) + log(1 + e^-|z|): no overflow for large z
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
@@ -92,22 +100,22 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             name="sigmoid",
             forward=sigmoid,
-            slope=lambda a: a * (1.0 - a),
+            slope=_sigmoid_slope,
             max_slope=0.25,
             description="σ(z) = 1/(1 + e^−z) (the book's)",
             colour="#1f77b4",
             scalar_forward=_sigmoid_scalar,
-            scalar_slope=lambda a: a * (1.0 - a),
+            scalar_slope=_sigmoid_slope,
         ),
         Activation(
             name="tanh",
             forward=np.tanh,
-            slope=lambda a: 1.0 - a * a,
+            slope=_tanh_slope,
             max_slope=1.0,
             description="tanh(z)",
             colour="#2ca02c",
             scalar_forward=lambda z: math.tanh(z),
-            scalar_slope=lambda a: 1.0 - a * a,
+            scalar_slope=_tanh_slope,
         ),
         Activation(
             name="relu",

@@ -50,13 +50,18 @@ class Setting:
     default: float | bool
 
 
+def no_constants(eta: float, t: int) -> tuple[float, float]:
+    """The per-array constants of a step that needs none."""
+    return 0.0, 0.0
+
+
 @dataclass(frozen=True)
 class OptimiserRule:
     """One optimiser: its ``name`` in variant names and the config; its step on arrays
     (``reference_step(p, g, first, second, mu, eta, t)``, in place) and on one element
     (``element_step(p, g, first, second, mu, eta, c1, c2) -> (p, first, second)``, plain
     Python that numba compiles, with ``(c1, c2) = step_constants(eta, t)`` once per array and
-    update); its ``title`` in the report's sentences; whether it takes a ``momentum`` ``mu``; whether its gradient is taken at the
+    update, none by default); its ``title`` in the report's sentences; whether it takes a ``momentum`` ``mu``; whether its gradient is taken at the
     ``look_ahead`` ``p + mu v``; whether it is a ``modern`` remedy of the last decade; its
     ``settings``; its ``description`` for the report, a format string that may name
     ``{momentum}`` (the momentum in words) and ``{eta}`` (its configured learning rate)."""
@@ -70,20 +75,21 @@ class OptimiserRule:
     modern: bool = False
     settings: tuple[Setting, ...] = ()
     element_step: Callable | None = None
-    step_constants: Callable | None = None
+    step_constants: Callable = no_constants
 
     def __post_init__(self):
         if not (callable(self.element_step) and callable(self.step_constants)):
             raise TypeError(
-                f"optimiser {self.name!r} has no compiled form: give element_step and "
-                "step_constants, its step on one element in plain Python, which the fast "
-                "trainer compiles (see the entries in vanishing_gradient/model/optimisers.py)"
+                f"optimiser {self.name!r} has no compiled form: give element_step (and "
+                "step_constants if it needs per-array constants), its step on one element in "
+                "plain Python, which the fast trainer compiles (see the entries in "
+                "vanishing_gradient/model/optimisers.py)"
             )
 
-
-def no_constants(eta: float, t: int) -> tuple[float, float]:
-    """The per-array constants of a step that needs none."""
-    return 0.0, 0.0
+    def configured(self, section: dict) -> dict:
+        """The trainer's arguments from its ``settings``: each from the config ``section``
+        (the ablation's), or its default where the section does not set it."""
+        return {s.argument: section.get(s.key, s.default) for s in self.settings}
 
 
 def sgd_reference(p, g, first, second, mu, eta, t) -> None:
@@ -149,7 +155,6 @@ OPTIMISERS: dict[str, OptimiserRule] = {
             title="plain gradient descent",
             reference_step=sgd_reference,
             element_step=sgd_element,
-            step_constants=no_constants,
             description="sgd: plain gradient descent (the book's)",
         ),
         OptimiserRule(
@@ -157,7 +162,6 @@ OPTIMISERS: dict[str, OptimiserRule] = {
             title="classical momentum",
             reference_step=momentum_reference,
             element_step=momentum_element,
-            step_constants=no_constants,
             momentum=True,
             settings=MOMENTUM_SETTINGS,
             description="momentum: classical momentum v ← μv − η∇C, w ← w + v, {momentum}",
@@ -167,7 +171,6 @@ OPTIMISERS: dict[str, OptimiserRule] = {
             title="Nesterov's momentum",
             reference_step=momentum_reference,
             element_step=momentum_element,
-            step_constants=no_constants,
             momentum=True,
             look_ahead=True,
             settings=MOMENTUM_SETTINGS,
@@ -191,7 +194,6 @@ OPTIMISERS: dict[str, OptimiserRule] = {
             title="RMSProp",
             reference_step=rmsprop_reference,
             element_step=rmsprop_element,
-            step_constants=no_constants,
             modern=True,
             settings=(Setting("eta", "rmsprop_eta", 0.001),),
             description=f"rmsprop: RMSProp (Hinton 2012, lecture 6e), ρ = {RMSPROP_RHO:g}, ε = "

@@ -23,7 +23,7 @@ from ..model.identity import has_remedy
 from ..model.initialisers import INITIALISERS
 from ..model.network import BATCH_NORM_EPSILON, RUNNING_MOMENTUM
 from ..model.optimisers import OPTIMISERS
-from ..model.remedies import REMEDIES, Remedy
+from ..model.remedies import REMEDIES
 from ..analysis.statistics import (
     BALANCED_FACTOR,
     CONFIDENCE,
@@ -99,18 +99,17 @@ def momentum_text(settings: dict) -> str:
 def optimiser_text(name: str, settings: dict) -> str:
     """One optimiser in words (its entry's description), with its configured settings."""
     rule = OPTIMISERS[name]
-    eta = next((settings.get(s.key, s.default) for s in rule.settings if s.argument == "eta"), None)
+    eta = rule.configured(settings).get("eta")
     return rule.description.format(momentum=momentum_text(settings), eta=eta)
 
 
-def remedy_text(remedy: Remedy, settings: dict) -> str:
-    """A remedy's description (or ``words``) with the configured and fixed constants."""
-    values = {
+def remedy_constants(settings: dict) -> dict:
+    """The values a remedy's ``description`` and ``words`` name: fixed and configured."""
+    return {
         "epsilon": BATCH_NORM_EPSILON,
         "running_momentum": RUNNING_MOMENTUM,
         "clip_threshold": settings.get("clip_threshold"),
     }
-    return remedy.description.format(**values), remedy.words.format(**values)
 
 
 def remedy_words(row: pd.Series, settings: dict) -> list[str]:
@@ -119,7 +118,7 @@ def remedy_words(row: pd.Series, settings: dict) -> list[str]:
     rule = OPTIMISERS[row["optimiser"]]
     words = [rule.title] if rule.modern else []
     return words + [
-        remedy_text(remedy, settings)[1]
+        remedy.words.format(**remedy_constants(settings))
         for remedy in REMEDIES.values()
         if row.get(remedy.column) is True
     ]
@@ -151,7 +150,7 @@ def setup(
             for name in dict.fromkeys(described["optimiser"])
         ]
         + [
-            f"- {part}: {remedy_text(remedy, settings)[0]}"
+            f"- {part}: {remedy.description.format(**remedy_constants(settings))}"
             for part, remedy in REMEDIES.items()
             if remedy.column in described and described[remedy.column].eq(True).any()
         ]

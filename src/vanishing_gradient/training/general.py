@@ -116,8 +116,8 @@ def general_epoch(
     place. ``skips[l - 1]`` says whether hidden layer ``l`` is residual; ``batch_norm``
     whether the hidden layers are normalised; ``kind`` is the optimiser's code
     (``steps.optimiser_code``), ``momentum`` and ``look_ahead`` its entry's flags (nesterov's
-    look-ahead ``p + mu v``); ``clip`` is the threshold (0: no clipping). Per mini-batch, with ``~`` the parameters the
-    gradient is taken at (the look-ahead ``p + mu v`` for nesterov)::
+    look-ahead ``p + mu v``); ``clip`` is the threshold (0: no clipping). Per mini-batch,
+    with ``~`` the parameters the gradient is taken at (the look-ahead for nesterov)::
 
         a^0 = x_B;  hidden l: z = a^{l-1} W~^l,  u = gamma~ zh + b~ (batch norm, batch
         statistics) or z + b~;  h^l = phi(u);  a^l = a^{l-1} + h^l (residual) or h^l
