@@ -1,5 +1,5 @@
-"""The ablation's per-run CSVs -> tables across seeds, one row group per variant, and
-every variant against the baseline."""
+"""The ablation's per-run CSVs of one setting -> tables across seeds, one row group per
+variant, and every variant against the baseline; every table names its setting."""
 
 import pandas as pd
 
@@ -8,7 +8,7 @@ from vanishing_gradient.support.job_log import log_to
 from vanishing_gradient.analysis.tables import read_all
 
 log_to(snakemake.log[0])
-keys = statistics.BY_VARIANT
+keys = statistics.BY_VARIANT_AND_ETA
 by_epoch = read_all(snakemake.input.epochs)
 runs = statistics.accuracy_by_run(by_epoch, read_all(snakemake.input.test), keys)
 speed = pd.concat(
@@ -32,4 +32,5 @@ tables = {
     ),
 }
 for name, table in tables.items():
+    table.insert(0, "setting", snakemake.wildcards.setting)
     table.to_csv(snakemake.output[name], index=False)

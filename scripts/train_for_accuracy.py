@@ -22,6 +22,7 @@ identity = run_identity(
     snakemake.params.architecture,
     snakemake.wildcards.seed,
     variant=snakemake.wildcards.get("variant"),
+    eta=snakemake.wildcards.get("eta"),
 )
 tables = {
     "epochs": run.epoch_rows,

@@ -20,6 +20,7 @@ identity = run_identity(
     snakemake.params.architecture,
     snakemake.wildcards.seed,
     variant=snakemake.wildcards.get("variant"),
+    eta=snakemake.wildcards.get("eta"),
 )
 tables = {"speed": run.speed_rows, "gradient_at_init": run.gradient_at_init_rows}
 for kind, rows in tables.items():

@@ -54,6 +54,8 @@ def tiny_config(mnist_dir: Path, files: dict) -> dict:
         architecture="784-6-6-6-10",
         accuracy_seeds=[1, 2],
         speed_seeds=[1, 2],
+        selection_seeds=[3, 4],
+        eta_factors=[0.3, 1, 3],
         accuracy_epochs=2,
         speed_epochs=4,
         variants=[

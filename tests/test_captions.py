@@ -14,6 +14,9 @@ from matplotlib.container import BarContainer, ErrorbarContainer
 import test_ablation_plots as ablation_tables
 import test_depth_sweep as sweep_tables
 import test_plots as chapter_tables
+import test_report_beyond as report_tables
+from vanishing_gradient.analysis.learning_rates import learning_rates
+from vanishing_gradient.figures.learning_rates import learning_rate_figure
 from vanishing_gradient.experiments import chain
 from vanishing_gradient.figures import ablation as ablation_plots
 from vanishing_gradient.figures import chain as chain_plots
@@ -105,19 +108,35 @@ def _figures():
         ("accuracy_vs_epoch", {}, plots.accuracy_vs_epoch_figure(by_epoch)),
         (
             "variant_speed",
-            {},
+            {"setting": "tuned"},
             ablation_plots.variant_speed_figure(ablation_tables.speed_summary(), baseline),
         ),
-        ("ratio_heatmap", {}, ablation_plots.ratio_heatmap_figure(ablation_tables.speed_ratio())),
+        (
+            "ratio_heatmap",
+            {"setting": "book"},
+            ablation_plots.ratio_heatmap_figure(ablation_tables.speed_ratio()),
+        ),
         (
             "variant_accuracy",
-            {},
+            {"setting": "tuned"},
             ablation_plots.variant_accuracy_figure(runs, variant_summary, baseline),
         ),
         (
             "saturation",
-            {},
+            {"setting": "tuned"},
             ablation_plots.saturation_figure(ablation_tables.saturation_summary(), baseline),
+        ),
+        (
+            "learning_rates",
+            {},
+            learning_rate_figure(
+                report_tables.search_runs(),
+                learning_rates(
+                    report_tables.search_runs(),
+                    dict.fromkeys(report_tables.VARIANTS, report_tables.BOOK_ETA),
+                ),
+                baseline,
+            ),
         ),
         ("chain_vanishing", {}, chain_plots.chain_vanishing_figure(chain_data["summary"])),
         ("chain_exploding", {}, chain_plots.chain_exploding_figure(chain_data["exploding"])),
@@ -159,7 +178,13 @@ def test_captions_state_the_configured_settings():
     assert f"every epoch, 1 to {CONFIG['accuracy']['epochs']}" in text
     assert f"{len(seeds)} seeds: {', '.join(map(str, seeds))}" in text
     assert caption("speed_of_learning", protocol="A") != caption("speed_of_learning", protocol="B")
-    assert CONFIG["ablation"]["baseline"] in caption("variant_accuracy")
+    assert CONFIG["ablation"]["baseline"] in caption("variant_accuracy", setting="book")
+    assert caption("variant_accuracy", setting="book") != caption(
+        "variant_accuracy", setting="tuned"
+    )
+    search = caption("learning_rates")
+    factors = ", ".join(f"{f:g}" for f in CONFIG["ablation"]["eta_factors"])
+    assert f"its default times {factors}" in search
 
 
 def test_accuracy_vs_epoch_zoom_is_where_its_caption_says():

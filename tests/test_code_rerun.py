@@ -3,6 +3,7 @@
 Each test edits a copy of the project (Snakefile, rules, scripts and package, the package
 imported from the copy) and asks the copy what it would rerun in a copy of the finished run."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from conftest import ROOT, planned_jobs, snakemake
 pytestmark = pytest.mark.workflow
 
 TRAINING = {
+    "search_learning_rate",
     "train_for_accuracy",
     "train_for_speed",
     "train_variant_for_accuracy",
@@ -80,7 +82,13 @@ def test_an_edit_in_a_plotting_module_redraws_its_figures_and_the_report(workflo
     module(project, "figures/ablation").write_text(
         module(project, "figures/ablation").read_text() + LOGIC
     )
-    assert set(planned_jobs(workflow_copy, project)) == {"plot_ablation", "write_report", "all"}
+    # The tuning curves share the ablation figures' panels and colours, so they are redrawn too.
+    assert set(planned_jobs(workflow_copy, project)) == {
+        "plot_ablation",
+        "plot_learning_rates",
+        "write_report",
+        "all",
+    }
 
 
 def test_an_edit_in_the_report_code_rewrites_only_the_report(workflow_copy, project):
@@ -98,6 +106,20 @@ def test_an_edit_in_the_statistics_redoes_tables_figures_and_report(workflow_cop
     assert {"aggregate_accuracy", "aggregate_speed", "aggregate_ablation", "write_report"} <= jobs
     assert {"plot_speed_of_learning", "plot_accuracy_vs_depth"} <= jobs
     assert not TRAINING & jobs and "simulate_neuron_chain" not in jobs
+
+
+def test_an_edit_of_the_selection_rule_retrains_nothing(workflow_copy, project):
+    """The selection of each variant's eta is analysis: it reruns, and while it selects the
+    same etas no run trains again (a real run, since the checkpoint decides what follows)."""
+    module(project, "analysis/learning_rates").write_text(
+        module(project, "analysis/learning_rates").read_text() + LOGIC
+    )
+    assert not TRAINING & set(planned_jobs(workflow_copy, project))
+    done = snakemake(workflow_copy, project=project)
+    started = r"^(?:local)?(?:rule|checkpoint) (\w+):"
+    ran = set(re.findall(started, done.stdout + done.stderr, flags=re.M))
+    assert "select_learning_rates" in ran
+    assert not TRAINING & ran
 
 
 def test_comments_docstrings_and_formatting_rerun_nothing(workflow_copy, project):

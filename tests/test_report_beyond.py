@@ -10,11 +10,12 @@ import pytest
 
 import test_depth_sweep as planted_sweep
 from vanishing_gradient.experiments import chain
-from vanishing_gradient.analysis import depth_sweep, statistics
+from vanishing_gradient.analysis import depth_sweep, learning_rates, statistics
 from vanishing_gradient.model.identity import variant_columns
 from vanishing_gradient.report.beyond import (
     HELPS_TEXT,
     SATURATION_VERDICT_TEXT,
+    SPEED_VERDICT_TEXT,
     VERDICT_HEADINGS,
     accuracy_verdict,
     render_beyond,
@@ -36,18 +37,34 @@ VARIANTS = {
     "sigmoid-default-sgd-clip": (85.0, [0.960, 0.962, 0.964]),
     "relu-he-adam-residual-batchnorm": (2.0, [0.975, 0.977, 0.978]),
 }
+BOOK_ETA = 0.1
+# At each variant's selected learning rate: the large weights' accuracy loss and the
+# exploding gradient of Nesterov's momentum vanish, each at its own eta.
+TUNED = {
+    **VARIANTS,
+    "sigmoid-large-sgd": (320.0, [0.961, 0.963, 0.965]),
+    "relu-he-nesterov": (1.5, [0.972, 0.973, 0.977]),
+}
+TUNED_ETAS = {"sigmoid-large-sgd": 0.03, "relu-he-nesterov": 0.01}
+GRID = [0.01, 0.03, 0.1, 0.3, 1.0]
 FIGURES = {
     name: {"path": f"figures/{name}.png", "caption": f"Caption of {name}."}
     for name in (
-        "variant_speed",
-        "ratio_heatmap",
-        "variant_accuracy",
-        "saturation",
+        "learning_rates",
+        "variant_speed_tuned",
+        "ratio_heatmap_tuned",
+        "variant_accuracy_tuned",
+        "variant_speed_book",
+        "ratio_heatmap_book",
+        "variant_accuracy_book",
+        "saturation_book",
         "chain_vanishing",
         "chain_exploding",
         "unstable_width",
     )
 }
+TUNED_HEADING = "### Speed ratio and accuracy at each variant's selected learning rate"
+BOOK_HEADING = "### Speed ratio and accuracy at the book's learning rate"
 SETTINGS = {
     "architecture": "784-30-30-30-30-10",
     "accuracy_seeds": SEEDS,
@@ -59,6 +76,8 @@ SETTINGS = {
     "adam_eta": 0.002,
     "clip_threshold": 1.5,
     "baseline": BASELINE,
+    "selection_seeds": [101, 102],
+    "eta_factors": [0.1, 0.3, 1, 3, 10],
     "accuracy": {
         "training_size": 50000,
         "mini_batch_size": 10,
@@ -74,12 +93,18 @@ def _through_csv(table: pd.DataFrame) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(table.to_csv(index=False)))
 
 
-def per_run_rows(top_mean_after_first: float = 0.03, top_fraction_after_first: float = 0.87):
+def per_run_rows(
+    top_mean_after_first: float = 0.03,
+    top_fraction_after_first: float = 0.87,
+    variants: dict = VARIANTS,
+    etas: dict = {},
+):
     """Per-run rows of every variant and seed: accuracy by epoch, test accuracy, protocol B
-    speeds (layer l at 0.01 x ratio^((l - 1)/3)), saturation of two hidden layers."""
+    speeds (layer l at 0.01 x ratio^((l - 1)/3)), saturation of two hidden layers; each
+    variant at its eta in ``etas``, else the book's."""
     epochs, tests, speed, saturation = [], [], [], []
-    for variant, (ratio, finals) in VARIANTS.items():
-        identity = variant_columns(variant)
+    for variant, (ratio, finals) in variants.items():
+        identity = {**variant_columns(variant), "eta": etas.get(variant, BOOK_ETA)}
         for seed, final in zip(SEEDS, finals):
             run = {**identity, "seed": seed}
             epochs += [
@@ -115,25 +140,68 @@ def per_run_rows(top_mean_after_first: float = 0.03, top_fraction_after_first: f
     return pd.DataFrame(epochs), pd.DataFrame(tests), pd.DataFrame(speed), pd.DataFrame(saturation)
 
 
-def beyond_tables(**saturation) -> dict[str, pd.DataFrame]:
-    keys = statistics.BY_VARIANT
-    by_epoch, tests, speed, per_run_saturation = per_run_rows(**saturation)
+def setting_tables(setting: str, variants: dict, etas: dict, **saturation) -> dict:
+    """The ablation's tables of one setting, named as the report reads them."""
+    keys = statistics.BY_VARIANT_AND_ETA
+    by_epoch, tests, speed, per_run_saturation = per_run_rows(
+        variants=variants, etas=etas, **saturation
+    )
     runs = statistics.accuracy_by_run(by_epoch, tests, keys)
     speed_ratio = statistics.speed_ratio(speed, keys)
     saturation_summary = statistics.saturation_summary(per_run_saturation, keys)
+    tables = {
+        f"{setting}_ablation_accuracy_summary": statistics.accuracy_spread(runs, keys),
+        f"{setting}_ablation_speed_ratio": speed_ratio,
+        f"{setting}_variant_comparison": statistics.variant_comparison(runs, speed_ratio, BASELINE),
+    }
+    if setting == "book":
+        tables["ablation_saturation_summary"] = saturation_summary
+        tables["ablation_saturation_check"] = statistics.saturation_check(
+            saturation_summary, BASELINE
+        )
+    return tables
+
+
+def search_runs() -> pd.DataFrame:
+    """The search's runs: each variant's validation accuracy peaks at its tuned eta (the
+    book's where it has none), falling by a point per decade; relu-he-nesterov's peak is the
+    grid's smallest eta, and its largest diverged."""
+    rows = []
+    for variant in VARIANTS:
+        peak = TUNED_ETAS.get(variant, BOOK_ETA)
+        for eta in GRID:
+            for seed, noise in ((101, -0.0005), (102, 0.0005)):
+                diverged = variant == "relu-he-nesterov" and eta == GRID[-1]
+                accuracy = 0.95 - 0.01 * abs(np.log10(eta / peak)) + noise
+                rows.append(
+                    {
+                        **variant_columns(variant),
+                        "eta": eta,
+                        "seed": seed,
+                        "val_accuracy": np.nan if diverged else accuracy,
+                        "diverged": diverged,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def beyond_tables(**saturation) -> dict[str, pd.DataFrame]:
     chain_tables = chain.chain_tables(
         max_depth=5, samples=100, seed=0, weight_scale=1.0, exploding_weight=100.0
     )
     tables = {
-        "ablation_accuracy_summary": statistics.accuracy_spread(runs, keys),
-        "ablation_speed_ratio": speed_ratio,
-        "variant_comparison": statistics.variant_comparison(runs, speed_ratio, BASELINE),
-        "ablation_saturation_summary": saturation_summary,
-        "ablation_saturation_check": statistics.saturation_check(saturation_summary, BASELINE),
+        **setting_tables("tuned", TUNED, TUNED_ETAS),
+        **setting_tables("book", VARIANTS, {}, **saturation),
+        "learning_rates": learning_rates.learning_rates(
+            search_runs(), dict.fromkeys(VARIANTS, BOOK_ETA)
+        ),
         "chain_summary": chain_tables["summary"],
         "chain_exploding": chain_tables["exploding"],
         "unstable_width": chain_tables["unstable_width"],
     }
+    tables["verdict_changes"] = learning_rates.verdict_changes(
+        tables["book_variant_comparison"], tables["tuned_variant_comparison"]
+    )
     return {name: _through_csv(table) for name, table in tables.items()}
 
 
@@ -154,16 +222,27 @@ def _block(text: str, heading: str) -> str:
     return rest[:end]
 
 
-def test_table_lists_every_variant_in_order_baseline_marked(section):
+def setting_block(section: str, setting: str) -> str:
+    """The results of one setting: from its heading to the next heading of its level."""
+    heading = {"tuned": TUNED_HEADING, "book": BOOK_HEADING}[setting]
+    rest = section.split(heading)[1]
+    return rest.split("\n### ")[0]
+
+
+@pytest.mark.parametrize("setting", ["tuned", "book"])
+def test_table_lists_every_variant_in_order_baseline_marked(section, tables, setting):
     assert section.startswith("## Beyond the chapter")
-    table = section.split("### Speed ratio and accuracy per variant")[1].split("\n\n")[1]
-    rows = re.findall(r"^\| ([a-z]+-[a-z-]+)( \(baseline\))? \|", table, re.MULTILINE)
-    assert [name for name, _ in rows] == list(VARIANTS)
-    assert [name for name, marked in rows if marked] == [BASELINE]
+    table = setting_block(section, setting).split("\n\n")[1]
+    rows = re.findall(r"^\| ([a-z]+-[a-z-]+)( \(baseline\))? \| ([^|]+) \|", table, re.MULTILINE)
+    assert [name for name, _, _ in rows] == list(VARIANTS)
+    assert [name for name, marked, _ in rows if marked] == [BASELINE]
+    etas = {"tuned": TUNED_ETAS, "book": {}}[setting]
+    assert [float(eta) for _, _, eta in rows] == [etas.get(v, BOOK_ETA) for v in VARIANTS]
 
 
 def test_each_variant_under_the_heading_of_its_verdict(section, tables):
-    comparison = tables["variant_comparison"]
+    section = setting_block(section, "book")
+    comparison = tables["book_variant_comparison"]
     assert comparison["verdict"].tolist() == [
         "removed",
         "worse",
@@ -174,14 +253,15 @@ def test_each_variant_under_the_heading_of_its_verdict(section, tables):
     ]
     for _, r in comparison.iterrows():
         block = _block(section, VERDICT_HEADINGS[r["verdict"]])
-        assert re.search(rf"^- {r['variant']}:", block, re.MULTILINE)
+        assert re.search(rf"^- {r['variant']} \(η = 0.1\):", block, re.MULTILINE)
     assert "**Make it worse than the baseline**" in section
 
 
 def test_bullets_show_the_tables_p_values_and_verdicts(section, tables):
-    for _, r in tables["variant_comparison"].iterrows():
+    section = setting_block(section, "book")
+    for _, r in tables["book_variant_comparison"].iterrows():
         bullet = next(
-            line for line in section.splitlines() if line.startswith(f"- {r['variant']}:")
+            line for line in section.splitlines() if line.startswith(f"- {r['variant']} (η")
         )
         assert f"p = {p_text(r['p_value'])}, Holm-adjusted {p_text(r['p_holm'])}" in bullet
         assert bullet.endswith(accuracy_verdict(r) + ".")
@@ -191,15 +271,19 @@ def test_bullets_show_the_tables_p_values_and_verdicts(section, tables):
                 f"{int(r['n_baseline'])} seeds a difference below "
                 f"{pct(r['detectable_difference'])} percentage points could not have been detected."
             )
-    assert (tables["variant_comparison"]["accuracy_verdict"] == "within_seed_spread").any()
-    large = tables["variant_comparison"].set_index("variant").loc["sigmoid-large-sgd"]
+    comparison = tables["book_variant_comparison"]
+    assert (comparison["accuracy_verdict"] == "within_seed_spread").any()
+    large = comparison.set_index("variant").loc["sigmoid-large-sgd"]
     assert large["accuracy_verdict"] == "lower" and large["ratio_fold_change"] == pytest.approx(4.0)
-    assert "- sigmoid-large-sgd: median training ratio 320, 4 times the baseline's" in section
+    assert "- sigmoid-large-sgd (η = 0.1): median training ratio 320, 4 times the baseline's" in (
+        section
+    )
 
 
 def test_remedies_say_what_they_did_and_which_fail_to_help(section, tables):
-    block = section.split("### The remedies of the last decade")[1].split("![")[0]
-    comparison = tables["variant_comparison"].set_index("variant")
+    block = setting_block(section, "book")
+    block = block.split("#### The remedies of the last decade")[1].split("![")[0]
+    comparison = tables["book_variant_comparison"].set_index("variant")
     clip = comparison.loc["sigmoid-default-sgd-clip"]
     assert clip["helps"] == "neither" and not clip["imbalance_below_baseline_range"]
     modern = comparison.loc["relu-he-adam-residual-batchnorm"]
@@ -322,24 +406,68 @@ def test_depth_sweep_shows_the_tables_factors_tests_and_predictions(tables):
 def test_figures_embedded_and_absent_ones_skipped(section, tables):
     for name, figure in FIGURES.items():
         assert f"![{name}]({figure['path']})\n\n*{figure['caption']}*" in section
-    fewer = render_beyond(tables, {"variant_speed": FIGURES["variant_speed"]}, SETTINGS)
+    fewer = render_beyond(tables, {"variant_speed_book": FIGURES["variant_speed_book"]}, SETTINGS)
     assert fewer.count("![") == 1
 
 
+REQUIRED = [
+    f"{setting}_{name}"
+    for setting in ("book", "tuned")
+    for name in ("ablation_accuracy_summary", "ablation_speed_ratio", "variant_comparison")
+] + ["learning_rates", "verdict_changes"]
+
+
 def test_optional_tables_skipped(tables):
-    required = {
-        k: tables[k]
-        for k in ("ablation_accuracy_summary", "ablation_speed_ratio", "variant_comparison")
-    }
-    text = render_beyond(required, FIGURES, SETTINGS)
+    text = render_beyond({k: tables[k] for k in REQUIRED}, FIGURES, SETTINGS)
     assert "### Saturation" not in text and "### The chain" not in text
 
 
 def test_missing_ablation_table_is_named(tables):
-    with pytest.raises(ValueError, match="variant_comparison"):
+    with pytest.raises(ValueError, match="tuned_variant_comparison"):
         render_beyond(
-            {"ablation_accuracy_summary": tables["ablation_accuracy_summary"]}, FIGURES, SETTINGS
+            {k: tables[k] for k in REQUIRED if k != "tuned_variant_comparison"}, FIGURES, SETTINGS
         )
+
+
+def test_the_search_section_shows_each_selected_eta_and_flags_the_edge(section, tables):
+    text = section.split("### Each variant at its own learning rate")[1].split("\n### ")[0]
+    chosen = tables["learning_rates"][tables["learning_rates"]["selected"]]
+    assert dict(zip(chosen["variant"], chosen["eta"])) == {
+        v: TUNED_ETAS.get(v, BOOK_ETA) for v in VARIANTS
+    }
+    for _, r in chosen.iterrows():
+        edge = " (grid edge)" if r["at_grid_edge"] else ""
+        assert re.search(
+            rf"^\| {r['variant']} \| 0.1 \| {num(r['eta'])}{re.escape(edge)} \|", text, re.M
+        )
+    assert chosen["at_grid_edge"].tolist().count(True) == 1
+    assert "The selected η lies at an edge of its grid for relu-he-nesterov." in text
+    assert "The search moved η away from η₀ for 2 of 7 variants." in text
+    assert "default learning rate η₀ times 0.1, 0.3, 1, 3, 10" in text
+    assert "selection seeds (101, 102)" in text
+    assert "![learning_rates](figures/learning_rates.png)" in section
+
+
+def test_the_changed_verdicts_are_the_tables(section, tables):
+    changes = tables["verdict_changes"].set_index("variant")
+    changed = changes[changes["accuracy_verdict_changed"] | changes["speed_verdict_changed"]]
+    assert list(changed.index) == ["sigmoid-large-sgd", "relu-he-nesterov"]
+    assert changes.loc["sigmoid-large-sgd", "tuned_accuracy_verdict"] == "within_seed_spread"
+    assert changes.loc["relu-he-nesterov", "tuned_speed_verdict"] == "removed"
+    text = section.split("### What the learning rate changes")[1].split("\n### ")[0]
+    bullets = [line for line in text.splitlines() if line.startswith("- ")]
+    assert [line.split(":")[0][2:] for line in bullets] == list(changed.index)
+    assert f"the vanishing gradient {SPEED_VERDICT_TEXT['reversed']} at the book's η = 0.1, " in (
+        bullets[1]
+    )
+    # the list follows the table's flags, whatever the verdicts say
+    flipped = dict(tables)
+    flipped["verdict_changes"] = tables["verdict_changes"].assign(
+        accuracy_verdict_changed=False, speed_verdict_changed=False
+    )
+    text = render_beyond(flipped, FIGURES, SETTINGS)
+    assert "No verdict differs between the book's learning rate" in text
+    assert "- sigmoid-large-sgd: accuracy" not in text
 
 
 def test_the_sweep_names_the_remedies_that_fail_to_stop_the_growth():

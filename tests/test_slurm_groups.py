@@ -1,7 +1,14 @@
 """The warning when --cores would size the SLURM group jobs (vanishing_gradient.support.slurm_groups);
 tests/test_slurm.py checks on a one-node cluster what the group jobs ask for."""
 
+import re
+from pathlib import Path
+
+import yaml
+
 from vanishing_gradient.support.slurm_groups import group_request_warning, runs_at_once
+
+ROOT = Path(__file__).resolve().parents[1]
 
 GROUPED = ["train_for_speed", "train_for_accuracy"]
 
@@ -29,3 +36,20 @@ def test_no_warning_when_groups_ask_for_one_run():
     assert group_request_warning(1, None, GROUPED, local_exec=False) is None, "--cores 1"
     assert group_request_warning(8, None, [], local_exec=False) is None, "no groups"
     assert group_request_warning(8, None, GROUPED, local_exec=True) is None, "local runs"
+
+
+def test_every_rule_that_takes_a_run_slot_is_grouped_on_slurm():
+    """A training rule (one that takes a ``run_slot``) left out of the profile's groups would
+    queue once per run."""
+    rules = "\n".join(path.read_text() for path in (ROOT / "workflow" / "rules").glob("*.smk"))
+    slotted = {
+        name
+        for name, body in re.findall(
+            r"^(?:rule|checkpoint) (\w+):\n((?:[ \t].*\n|\n)*)", rules, re.M
+        )
+        if "run_slot=1" in body
+    }
+    profile = yaml.safe_load((ROOT / "profiles" / "slurm" / "config.yaml").read_text())
+    grouped = {entry.split("=")[0] for entry in profile["groups"]}
+    assert "search_learning_rate" in slotted
+    assert slotted == grouped

@@ -220,7 +220,7 @@ def test_welch_without_spread_is_not_testable():
 def _variant_rows(accuracies: dict, ratios: dict):
     runs = pd.DataFrame(
         [
-            {**variant_columns(variant), "seed": seed, "final_val_accuracy": value}
+            {**variant_columns(variant), "eta": 0.1, "seed": seed, "test_accuracy": value}
             for variant, values in accuracies.items()
             for seed, value in enumerate(values, start=1)
         ]
@@ -230,6 +230,7 @@ def _variant_rows(accuracies: dict, ratios: dict):
             {
                 "protocol": protocol,
                 **variant_columns(variant),
+                "eta": 0.1,
                 "phase": phase,
                 "n_seeds": 3,
                 "median": median * (1000 if protocol == "A" else 1),

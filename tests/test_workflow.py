@@ -121,28 +121,31 @@ def test_output_contract(finished_workflow):
 def test_ablation_tables_carry_their_identity_and_compare_with_the_baseline(finished_workflow):
     ablation = finished_workflow / "results" / "ablation"
     remedies = ["residual", "batch_norm", "clipping"]
-    identity = ["protocol", "variant", "activation", "initialiser", "optimiser", *remedies]
-    run = pd.read_csv(ablation / "accuracy" / "tanh-glorot-sgd" / "seed2.epochs.csv")
-    assert list(run.columns[:10]) == [*identity, "architecture", "seed"]
+    identity = ["protocol", "variant", "activation", "initialiser", "optimiser", *remedies, "eta"]
+    run = pd.read_csv(ablation / "accuracy" / "tanh-glorot-sgd" / "eta1" / "seed2.epochs.csv")
+    assert list(run.columns[:11]) == [*identity, "architecture", "seed"]
     assert run[identity].drop_duplicates().values.tolist() == [
-        ["A", "tanh-glorot-sgd", "tanh", "glorot", "sgd", False, False, False]
+        ["A", "tanh-glorot-sgd", "tanh", "glorot", "sgd", False, False, False, 1.0]
     ]
     remedied = pd.read_csv(
-        ablation / "speed" / "relu-he-adam-residual-batchnorm-clip" / "seed1.speed.csv"
+        ablation / "speed" / "relu-he-adam-residual-batchnorm-clip" / "eta0.001" / "seed1.speed.csv"
     )
     assert remedied[identity].drop_duplicates().values.tolist() == [
-        ["B", "relu-he-adam-residual-batchnorm-clip", "relu", "he", "adam", True, True, True]
+        ["B", "relu-he-adam-residual-batchnorm-clip", "relu", "he", "adam", True, True, True, 0.001]
     ]
-    speed = pd.read_csv(ablation / "speed" / "relu-he-sgd" / "seed1.gradient_at_init.csv")
+    speed = pd.read_csv(ablation / "speed" / "relu-he-sgd" / "eta1" / "seed1.gradient_at_init.csv")
     assert set(speed["protocol"]) == {"B"} and set(speed["variant"]) == {"relu-he-sgd"}
-    comparison = pd.read_csv(ablation / "tables" / "variant_comparison.csv")
+    comparison = pd.read_csv(ablation / "tables" / "book" / "variant_comparison.csv")
     assert list(comparison.columns) == [
+        "setting",
         "variant",
         "activation",
         "initialiser",
         "optimiser",
         *remedies,
+        "eta",
         "baseline",
+        "baseline_eta",
         "n_seeds_speed",
         "training_ratio",
         "baseline_training_ratio",
@@ -151,8 +154,8 @@ def test_ablation_tables_carry_their_identity_and_compare_with_the_baseline(fini
         "imbalance_below_baseline_range",
         "n_seeds",
         "n_baseline",
-        "val_accuracy_mean",
-        "baseline_val_accuracy_mean",
+        "test_accuracy_mean",
+        "baseline_test_accuracy_mean",
         "accuracy_difference",
         "ci_low",
         "ci_high",
@@ -173,9 +176,72 @@ def test_ablation_tables_carry_their_identity_and_compare_with_the_baseline(fini
     assert comparison.loc[3, ["residual", "batch_norm", "clipping"]].tolist() == [True] * 3
     assert not comparison.loc[:2, ["residual", "batch_norm", "clipping"]].any(axis=None)
     assert set(comparison["baseline"]) == {"sigmoid-default-sgd"}
-    check = pd.read_csv(ablation / "tables" / "saturation_check.csv")
+    assert set(comparison["setting"]) == {"book"} and set(comparison["baseline_eta"]) == {1.0}
+    check = pd.read_csv(ablation / "tables" / "book" / "saturation_check.csv")
     assert check["variant"].tolist() == ["sigmoid-default-sgd"]
     assert set(check["verdict"]) <= {"shown", "partly_shown", "not_shown"}
+
+
+def test_each_variant_is_compared_at_the_eta_its_search_selected(finished_workflow):
+    tables = finished_workflow / "results" / "ablation" / "tables"
+    config = yaml.safe_load((finished_workflow / "config.yaml").read_text())["ablation"]
+    search = pd.read_csv(tables / "learning_rates.csv")
+    variants = [
+        "sigmoid-default-sgd",
+        *pd.read_csv(tables / "book" / "variant_comparison.csv")["variant"],
+    ]
+    assert list(dict.fromkeys(search["variant"])) == variants
+    assert search.groupby("variant")["eta"].count().eq(len(config["eta_factors"])).all()
+    assert search.groupby("variant")["selected"].sum().eq(1).all()
+    assert set(search["n_seeds"]) == {len(config["selection_seeds"])}
+    chosen = search[search["selected"]].set_index("variant")
+    grid = search.groupby("variant")["eta"].agg(["min", "max"])
+    grid = grid.reindex(chosen.index)
+    at_edge = chosen["eta"].eq(grid["min"]) | chosen["eta"].eq(grid["max"])
+    assert (
+        chosen["at_grid_edge"].astype(bool).equals(at_edge)
+    ), "a selected eta at an unflagged edge"
+    tuned = pd.read_csv(tables / "tuned" / "variant_comparison.csv").set_index("variant")
+    assert set(tuned["setting"]) == {"tuned"}
+    assert tuned["eta"].to_dict() == chosen["eta"].drop("sigmoid-default-sgd").to_dict()
+    assert set(tuned["baseline_eta"]) == {chosen.loc["sigmoid-default-sgd", "eta"]}
+    summary = pd.read_csv(tables / "tuned" / "accuracy_summary.csv").set_index("variant")
+    assert summary["eta"].to_dict() == chosen["eta"].to_dict()
+    ratio = pd.read_csv(tables / "tuned" / "speed_ratio.csv")
+    assert dict(zip(ratio["variant"], ratio["eta"])) == chosen["eta"].to_dict()
+    changes = pd.read_csv(tables / "verdict_changes.csv")
+    assert changes["variant"].tolist() == variants[1:]
+    report = (finished_workflow / "results" / "report.md").read_text()
+    assert "### What the learning rate changes" in report
+    assert "### Speed ratio and accuracy at the book's learning rate" in report
+    assert "figures/learning_rates.png" in report
+
+
+def search_jobs(workdir) -> dict:
+    config = yaml.safe_load((workdir / "config.yaml").read_text())["ablation"]
+    return {
+        "variants": len(config["variants"]),
+        "etas": len(config["eta_factors"]),
+        "seeds": len(config["selection_seeds"]),
+    }
+
+
+def test_a_new_eta_in_the_grid_trains_that_etas_search_runs_alone(workflow_copy):
+    change_config(workflow_copy, lambda c: c["ablation"]["eta_factors"].append(0.1))
+    jobs = planned_jobs(workflow_copy)
+    size = search_jobs(workflow_copy)
+    assert jobs["search_learning_rate"] == size["variants"] * size["seeds"]
+    assert "select_learning_rates" in jobs
+    assert not {"train_variant_for_accuracy", "train_variant_for_speed", "sweep_depth"} & set(jobs)
+    assert not {"train_for_accuracy", "train_for_speed", "prepare_mnist"} & set(jobs)
+
+
+def test_a_new_selection_seed_trains_that_seed_alone(workflow_copy):
+    change_config(workflow_copy, lambda c: c["ablation"]["selection_seeds"].append(5))
+    jobs = planned_jobs(workflow_copy)
+    size = search_jobs(workflow_copy)
+    assert jobs["search_learning_rate"] == size["variants"] * size["etas"]
+    assert not {"train_variant_for_accuracy", "train_variant_for_speed", "sweep_depth"} & set(jobs)
 
 
 def test_depth_sweep_tables_follow_the_output_contract(finished_workflow):
@@ -268,6 +334,7 @@ def test_figure_setting_reruns_only_figures_and_report(workflow_copy):
         "plot_accuracy_vs_depth",
         "plot_accuracy_vs_epoch",
         "plot_ablation",
+        "plot_learning_rates",
         "plot_neuron_chain",
         "plot_depth_sweep",
     }
@@ -276,8 +343,11 @@ def test_figure_setting_reruns_only_figures_and_report(workflow_copy):
 def test_ablation_settings_never_rerun_the_chapter(workflow_copy):
     change_config(workflow_copy, lambda c: c["ablation"].update(momentum=0.5, accuracy_epochs=3))
     jobs = planned_jobs(workflow_copy)
-    assert jobs["train_variant_for_accuracy"] == 5 * 2  # every variant x seed: epochs changed
-    assert jobs["train_variant_for_speed"] == 1 * 2  # only the momentum variant
+    # The book's setting: every variant x seed (epochs changed), and of protocol B only the
+    # momentum variant. The search reruns every run, so the tuned runs wait for its selection.
+    assert jobs["search_learning_rate"] == 5 * 3 * 2  # variants x etas x selection seeds
+    assert jobs["train_variant_for_accuracy"] == 5 * 2
+    assert jobs["train_variant_for_speed"] == 1 * 2
     chapter = {
         "train_for_accuracy",
         "train_for_speed",
@@ -296,6 +366,7 @@ def test_ablation_settings_never_rerun_the_chapter(workflow_copy):
 def test_adam_and_clipping_settings_rerun_only_their_variants(workflow_copy, setting):
     change_config(workflow_copy, lambda c: c["ablation"].update(setting))
     jobs = planned_jobs(workflow_copy)
+    assert jobs["search_learning_rate"] == 1 * 3 * 2  # its grid x the selection seeds
     assert jobs["train_variant_for_accuracy"] == jobs["train_variant_for_speed"] == 1 * 2
 
 
@@ -339,10 +410,17 @@ def test_a_new_ablation_seed_trains_only_that_seed_of_its_protocol(
 ):
     change_config(workflow_copy, lambda c: c["ablation"][f"{protocol}_seeds"].append(3))
     jobs = planned_jobs(workflow_copy)
-    variants = len(
-        yaml.safe_load((workflow_copy / "config.yaml").read_text())["ablation"]["variants"]
-    )
-    assert jobs[rule] == variants  # one per variant, for seed 3 alone
+    tables = workflow_copy / "results" / "ablation" / "tables"
+    search = pd.read_csv(tables / "learning_rates.csv")
+    tuned = search[search["selected"]].set_index("variant")["eta"]
+    # the protocol's eta in the book's setting, per variant
+    book = pd.read_csv(tables / "book" / "speed_ratio.csv")
+    book = book[book["protocol"] == {"accuracy": "A", "speed": "B"}[protocol]]
+    book = book.groupby("variant")["eta"].first()
+    # for seed 3 alone: one run per variant at its book's eta, and one at its selected eta
+    # where that differs
+    assert jobs[rule] == len(book) + int((tuned.reindex(book.index) != book).sum())
+    assert "search_learning_rate" not in jobs
     assert not others & set(jobs)
     assert not {"train_for_accuracy", "train_for_speed", "prepare_mnist"} & set(jobs)
 
@@ -434,12 +512,14 @@ def test_diverging_run_fails_clearly_and_leaves_no_table(workflow_copy):
 def test_diverging_variant_is_named_as_the_variant(workflow_copy):
     """An ablation run of the same network and seed as a chapter run says it is a variant."""
     variant = "sigmoid-default-nesterov"
-    output = diverge(workflow_copy, f"results/ablation/accuracy/{variant}/seed2.epochs.csv")
+    run = f"{variant}/eta1e+308/seed2"
+    output = diverge(workflow_copy, f"results/ablation/accuracy/{run}.epochs.csv")
     message = f"784-6-6-6-10 {variant} seed 2 diverged in epoch 1"
     assert message in output
-    log = workflow_copy / "logs" / "train_variant_for_accuracy" / variant / "seed2.log"
+    log = workflow_copy / "logs" / "train_variant_for_accuracy" / f"{run}.log"
     assert message in log.read_text() and "test accuracy" not in log.read_text()
-    assert not list((workflow_copy / "results" / "ablation" / "accuracy" / variant).glob("seed2.*"))
+    results = workflow_copy / "results" / "ablation" / "accuracy" / variant / "eta1e+308"
+    assert not list(results.glob("seed2.*"))
 
 
 def test_config_typo_fails_before_any_job(workflow_copy):

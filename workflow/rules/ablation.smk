@@ -7,15 +7,15 @@ rule train_variant_for_accuracy:
         split=rules.prepare_mnist.output.split,
         kernels=rules.compile_kernels.output.record,
     output:
-        epochs="results/ablation/accuracy/{variant}/seed{seed}.epochs.csv",
-        speed="results/ablation/accuracy/{variant}/seed{seed}.speed.csv",
-        saturation="results/ablation/accuracy/{variant}/seed{seed}.saturation.csv",
-        test="results/ablation/accuracy/{variant}/seed{seed}.test.csv",
-        provenance="results/ablation/accuracy/{variant}/seed{seed}.provenance.csv",
+        epochs="results/ablation/accuracy/{variant}/eta{eta}/seed{seed}.epochs.csv",
+        speed="results/ablation/accuracy/{variant}/eta{eta}/seed{seed}.speed.csv",
+        saturation="results/ablation/accuracy/{variant}/eta{eta}/seed{seed}.saturation.csv",
+        test="results/ablation/accuracy/{variant}/eta{eta}/seed{seed}.test.csv",
+        provenance="results/ablation/accuracy/{variant}/eta{eta}/seed{seed}.provenance.csv",
     log:
-        "logs/train_variant_for_accuracy/{variant}/seed{seed}.log",
+        "logs/train_variant_for_accuracy/{variant}/eta{eta}/seed{seed}.log",
     benchmark:
-        "results/benchmarks/train_variant_for_accuracy/{variant}/seed{seed}.tsv"
+        "results/benchmarks/train_variant_for_accuracy/{variant}/eta{eta}/seed{seed}.tsv"
     threads: 1
     resources:
         mem_mb=lambda wildcards, attempt: 400 * attempt,
@@ -24,8 +24,10 @@ rule train_variant_for_accuracy:
     params:
         code=script_code("train_for_accuracy"),
         architecture=config["ablation"]["architecture"],
-        variant=variant_params,
-        protocol=protocol_params("accuracy", epochs=config["ablation"]["accuracy_epochs"]),
+        variant=variant_settings,
+        protocol=lambda wildcards: protocol_params(
+            "accuracy", epochs=config["ablation"]["accuracy_epochs"], eta=wildcards.eta
+        ),
         probe_size=config["accuracy"]["probe_size"],
         train_cost_size=config["accuracy"]["train_cost_size"],
     script:
@@ -37,13 +39,13 @@ rule train_variant_for_speed:
         split=rules.prepare_mnist.output.split,
         kernels=rules.compile_kernels.output.record,
     output:
-        speed="results/ablation/speed/{variant}/seed{seed}.speed.csv",
-        gradient_at_init="results/ablation/speed/{variant}/seed{seed}.gradient_at_init.csv",
-        provenance="results/ablation/speed/{variant}/seed{seed}.provenance.csv",
+        speed="results/ablation/speed/{variant}/eta{eta}/seed{seed}.speed.csv",
+        gradient_at_init="results/ablation/speed/{variant}/eta{eta}/seed{seed}.gradient_at_init.csv",
+        provenance="results/ablation/speed/{variant}/eta{eta}/seed{seed}.provenance.csv",
     log:
-        "logs/train_variant_for_speed/{variant}/seed{seed}.log",
+        "logs/train_variant_for_speed/{variant}/eta{eta}/seed{seed}.log",
     benchmark:
-        "results/benchmarks/train_variant_for_speed/{variant}/seed{seed}.tsv"
+        "results/benchmarks/train_variant_for_speed/{variant}/eta{eta}/seed{seed}.tsv"
     threads: 1
     resources:
         mem_mb=lambda wildcards, attempt: 400 * attempt,
@@ -52,43 +54,101 @@ rule train_variant_for_speed:
     params:
         code=script_code("train_for_speed"),
         architecture=config["ablation"]["architecture"],
-        variant=variant_params,
-        protocol=protocol_params("speed", epochs=config["ablation"]["speed_epochs"]),
+        variant=variant_settings,
+        protocol=lambda wildcards: protocol_params(
+            "speed", epochs=config["ablation"]["speed_epochs"], eta=wildcards.eta
+        ),
     script:
         "../../scripts/train_for_speed.py"
 
 
+rule search_learning_rate:
+    # One run of a variant's learning-rate search: protocol A at one eta of its grid with
+    # one selection seed; a run that diverges is recorded as such.
+    input:
+        split=rules.prepare_mnist.output.split,
+        kernels=rules.compile_kernels.output.record,
+    output:
+        run="results/ablation/search/{variant}/eta{eta}/seed{seed}.csv",
+        provenance="results/ablation/search/{variant}/eta{eta}/seed{seed}.provenance.csv",
+    log:
+        "logs/search_learning_rate/{variant}/eta{eta}/seed{seed}.log",
+    benchmark:
+        "results/benchmarks/search_learning_rate/{variant}/eta{eta}/seed{seed}.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 400 * attempt,
+        runtime="60m",
+        run_slot=1,
+    params:
+        code=script_code("search_learning_rate"),
+        architecture=config["ablation"]["architecture"],
+        variant=variant_settings,
+        protocol=lambda wildcards: protocol_params(
+            "accuracy", epochs=config["ablation"]["accuracy_epochs"], eta=wildcards.eta
+        ),
+        probe_size=config["accuracy"]["probe_size"],
+        train_cost_size=config["accuracy"]["train_cost_size"],
+    script:
+        "../../scripts/search_learning_rate.py"
+
+
+checkpoint select_learning_rates:
+    # A checkpoint: which runs the tuned setting trains is known once it is written.
+    input:
+        runs=search_runs(),
+    output:
+        runs="results/ablation/tables/search_runs.csv",
+        table=report(
+            "results/ablation/tables/learning_rates.csv",
+            caption=caption("learning_rates_table"),
+            category="Beyond the chapter",
+        ),
+    log:
+        "logs/select_learning_rates/tables.log",
+    resources:
+        mem_mb=1000,
+        runtime="5m",
+    params:
+        code=script_code("select_learning_rates"),
+        default_etas=lambda wildcards: sorted(
+            (variant, float(eta)) for variant, eta in book_etas("accuracy").items()
+        ),
+    script:
+        "../../scripts/select_learning_rates.py"
+
+
 rule aggregate_ablation:
     input:
-        epochs=ablation_runs("accuracy", "epochs"),
-        test=ablation_runs("accuracy", "test"),
-        accuracy_speed=ablation_runs("accuracy", "speed"),
-        saturation=ablation_runs("accuracy", "saturation"),
-        speed=ablation_runs("speed", "speed"),
+        epochs=lambda wildcards: ablation_runs("accuracy", "epochs", wildcards.setting),
+        test=lambda wildcards: ablation_runs("accuracy", "test", wildcards.setting),
+        accuracy_speed=lambda wildcards: ablation_runs("accuracy", "speed", wildcards.setting),
+        saturation=lambda wildcards: ablation_runs("accuracy", "saturation", wildcards.setting),
+        speed=lambda wildcards: ablation_runs("speed", "speed", wildcards.setting),
     output:
-        accuracy_by_run="results/ablation/tables/accuracy_by_run.csv",
+        accuracy_by_run="results/ablation/tables/{setting}/accuracy_by_run.csv",
         accuracy_summary=report(
-            "results/ablation/tables/accuracy_summary.csv",
+            "results/ablation/tables/{setting}/accuracy_summary.csv",
             caption=caption("ablation_accuracy"),
             category="Beyond the chapter",
         ),
-        speed="results/ablation/tables/speed_of_learning.csv",
-        speed_summary="results/ablation/tables/speed_summary.csv",
+        speed="results/ablation/tables/{setting}/speed_of_learning.csv",
+        speed_summary="results/ablation/tables/{setting}/speed_summary.csv",
         speed_ratio=report(
-            "results/ablation/tables/speed_ratio.csv",
+            "results/ablation/tables/{setting}/speed_ratio.csv",
             caption=caption("ablation_ratio"),
             category="Beyond the chapter",
         ),
-        saturation="results/ablation/tables/saturation.csv",
-        saturation_summary="results/ablation/tables/saturation_summary.csv",
-        saturation_check="results/ablation/tables/saturation_check.csv",
+        saturation="results/ablation/tables/{setting}/saturation.csv",
+        saturation_summary="results/ablation/tables/{setting}/saturation_summary.csv",
+        saturation_check="results/ablation/tables/{setting}/saturation_check.csv",
         variant_comparison=report(
-            "results/ablation/tables/variant_comparison.csv",
+            "results/ablation/tables/{setting}/variant_comparison.csv",
             caption=caption("variant_comparison"),
             category="Beyond the chapter",
         ),
     log:
-        "logs/aggregate_ablation/tables.log",
+        "logs/aggregate_ablation/{setting}.log",
     resources:
         mem_mb=1000,
         runtime="5m",
@@ -97,6 +157,55 @@ rule aggregate_ablation:
         baseline=ablation_baseline(),
     script:
         "../../scripts/aggregate_ablation.py"
+
+
+def setting_table(name, setting):
+    """The ablation's table ``name`` (an output of aggregate_ablation) in ``setting``."""
+    return expand(getattr(rules.aggregate_ablation.output, name), setting=setting)[0]
+
+
+rule compare_settings:
+    input:
+        book=setting_table("variant_comparison", "book"),
+        tuned=setting_table("variant_comparison", "tuned"),
+    output:
+        changes=report(
+            "results/ablation/tables/verdict_changes.csv",
+            caption=caption("verdict_changes"),
+            category="Beyond the chapter",
+        ),
+    log:
+        "logs/compare_settings/tables.log",
+    resources:
+        mem_mb=500,
+        runtime="5m",
+    params:
+        code=script_code("compare_settings"),
+    script:
+        "../../scripts/compare_settings.py"
+
+
+rule plot_learning_rates:
+    input:
+        runs=rules.select_learning_rates.output.runs,
+        table=rules.select_learning_rates.output.table,
+    output:
+        learning_rates=report(
+            figure_files("learning_rates"),
+            caption=caption("learning_rates"),
+            category="Beyond the chapter",
+        ),
+    log:
+        "logs/plot_learning_rates/figure.log",
+    resources:
+        mem_mb=1000,
+        runtime="5m",
+    params:
+        code=script_code("plot_learning_rates"),
+        dpi=config["figures"]["dpi"],
+        baseline=ablation_baseline(),
+    script:
+        "../../scripts/plot_learning_rates.py"
 
 
 rule plot_ablation:
@@ -108,27 +217,27 @@ rule plot_ablation:
         saturation_summary=rules.aggregate_ablation.output.saturation_summary,
     output:
         variant_speed=report(
-            figure_files("variant_speed"),
+            figure_files("variant_speed_{setting}"),
             caption=caption("variant_speed"),
             category="Beyond the chapter",
         ),
         ratio_heatmap=report(
-            figure_files("ratio_heatmap"),
+            figure_files("ratio_heatmap_{setting}"),
             caption=caption("ratio_heatmap"),
             category="Beyond the chapter",
         ),
         variant_accuracy=report(
-            figure_files("variant_accuracy"),
+            figure_files("variant_accuracy_{setting}"),
             caption=caption("variant_accuracy"),
             category="Beyond the chapter",
         ),
         saturation=report(
-            figure_files("saturation"),
+            figure_files("saturation_{setting}"),
             caption=caption("saturation"),
             category="Beyond the chapter",
         ),
     log:
-        "logs/plot_ablation/figures.log",
+        "logs/plot_ablation/{setting}.log",
     resources:
         mem_mb=1000,
         runtime="5m",

@@ -5,7 +5,15 @@ from pathlib import Path
 
 from snakemake.logging import logger
 
+import pandas as pd
+
+from vanishing_gradient.analysis.learning_rates import SETTINGS, selected_etas
 from vanishing_gradient.data.mnist import MNIST_FILES
+from vanishing_gradient.experiments.learning_rates import (
+    default_eta,
+    eta_grid,
+    eta_text,
+)
 from vanishing_gradient.model.activations import ACTIVATIONS
 from vanishing_gradient.model.identity import (
     REMEDY_COLUMNS,
@@ -17,6 +25,7 @@ from vanishing_gradient.model.initialisers import INITIALISERS
 from vanishing_gradient.model.network import hidden_layers
 from vanishing_gradient.model.optimisers import OPTIMISERS
 from vanishing_gradient.model.remedies import REMEDIES
+from vanishing_gradient.report.prose import template_texts
 from vanishing_gradient.support.code_version import code_version
 from vanishing_gradient.support.slurm_groups import RUN_SLOT, group_request_warning
 from vanishing_gradient.training.kernel_version import kernels_version
@@ -44,6 +53,8 @@ wildcard_constraints:
     name="|".join(MNIST_FILES),
     sha256=r"[0-9a-f]{64}",
     figure=r"[a-z_]+",
+    eta=r"[0-9][0-9.e+-]*",
+    setting="|".join(SETTINGS),
     variant=r"[a-z]+-[a-z]+-[a-z]+" + "".join(f"(-{part})?" for part in REMEDY_COLUMNS),
 
 
@@ -108,9 +119,11 @@ def figure_files(figure):
 
 def protocol_params(section, **replaced):
     """The protocol's hyper-parameters as a tuple of pairs in a fixed order (deterministic
-    params); ``replaced`` (e.g. ``epochs=10``) replaces the section's own values."""
+    params); ``replaced`` (e.g. ``epochs=10``, or ``eta`` as a run's wildcard) replaces the
+    section's own values."""
     keys = ["training_size", "epochs", "mini_batch_size", "eta", "lmbda"]
     values = {**config[section], **replaced}
+    values["eta"] = float(values["eta"])
     return tuple((key, values[key]) for key in keys)
 
 
@@ -162,7 +175,8 @@ def ablation_baseline():
 def variant_params(wildcards):
     """A variant's settings: its optimiser's (``OptimiserRule.settings``, from the config's
     ablation section or their defaults) and the clipping threshold enter only the variants
-    that use them, so changing one reruns nothing else."""
+    that use them, so changing one reruns nothing else. The depth sweep's: an optimiser's
+    own learning rate (``adam_eta``, ``rmsprop_eta``) among them keeps the book's setting."""
     parts = variant_columns(wildcards.variant)
     settings = {"name": wildcards.variant}
     settings.update(OPTIMISERS[parts["optimiser"]].configured(config["ablation"]))
@@ -171,14 +185,68 @@ def variant_params(wildcards):
     return settings
 
 
-def ablation_runs(protocol, kind):
-    """Per-run outputs of the ablation for one protocol ("accuracy" or "speed") and kind
-    (an output of train_variant_for_<protocol>), over that protocol's seeds
-    (ablation.accuracy_seeds or ablation.speed_seeds)."""
-    return expand(
-        getattr(rules, f"train_variant_for_{protocol}").output[kind],
-        variant=ablation_variants(),
-        seed=config["ablation"][f"{protocol}_seeds"],
+def variant_settings(wildcards):
+    """``variant_params`` but the learning rate, which an ablation run takes from its
+    ``eta`` wildcard."""
+    return {key: value for key, value in variant_params(wildcards).items() if key != "eta"}
+
+
+def book_etas(protocol):
+    """Variant -> the learning rate it trains at in the book's setting, for ``protocol``
+    ("accuracy" or "speed"), as it names a run (``eta_text``)."""
+    return {
+        variant: eta_text(default_eta(variant, config["ablation"], config[protocol]["eta"]))
+        for variant in ablation_variants()
+    }
+
+
+def search_runs(kind="run"):
+    """The learning-rate search's runs (outputs of ``kind``): every variant at every learning
+    rate of its grid (ablation.eta_factors times its default), with every selection seed."""
+    return [
+        path
+        for variant, default in book_etas("accuracy").items()
+        for eta in eta_grid(float(default), config["ablation"]["eta_factors"])
+        for path in expand(
+            rules.search_learning_rate.output[kind],
+            variant=variant,
+            eta=eta,
+            seed=config["ablation"]["selection_seeds"],
+        )
+    ]
+
+
+def tuned_etas():
+    """Variant -> its selected learning rate (``eta_text``), read from the checkpoint
+    select_learning_rates: the jobs that need it wait until it is written."""
+    table = pd.read_csv(checkpoints.select_learning_rates.get().output.table)
+    return {variant: eta_text(eta) for variant, eta in selected_etas(table).items()}
+
+
+def setting_etas(setting, protocol):
+    """Variant -> the learning rate of its ``protocol`` runs in ``setting``: the book's, or
+    the one the search selected (by protocol A, for both protocols)."""
+    return book_etas(protocol) if setting == "book" else tuned_etas()
+
+
+def ablation_runs(protocol, kind, setting):
+    """Per-run outputs of the ablation in ``setting`` ("book" or "tuned") for one protocol
+    ("accuracy" or "speed") and kind (an output of train_variant_for_<protocol>), over that
+    protocol's seeds (ablation.accuracy_seeds or ablation.speed_seeds)."""
+    output = getattr(rules, f"train_variant_for_{protocol}").output[kind]
+    return [
+        path
+        for variant, eta in setting_etas(setting, protocol).items()
+        for path in expand(
+            output, variant=variant, eta=eta, seed=config["ablation"][f"{protocol}_seeds"]
+        )
+    ]
+
+
+def all_ablation_runs(protocol, kind):
+    """An input function: the ablation's runs of ``protocol`` and ``kind`` in every setting."""
+    return lambda wildcards: sorted(
+        {path for setting in SETTINGS for path in ablation_runs(protocol, kind, setting)}
     )
 
 
@@ -205,18 +273,25 @@ REPORT_FIGURES = {
     "accuracy_vs_depth": ("accuracy_vs_depth", {}),
     "accuracy_vs_epoch": ("accuracy_vs_epoch", {}),
 }
+# The ablation's figures, drawn in each setting (their captions render the setting).
+SETTING_FIGURES = ["variant_speed", "ratio_heatmap", "variant_accuracy"]
 BEYOND_FIGURES = {
-    name: (name, {})
-    for name in [
-        "variant_speed",
-        "ratio_heatmap",
-        "variant_accuracy",
-        "saturation",
-        "chain_vanishing",
-        "chain_exploding",
-        "unstable_width",
-        "depth_sweep",
-    ]
+    "learning_rates": ("learning_rates", {}),
+    **{
+        f"{name}_{setting}": (name, {"setting": setting})
+        for setting in ["tuned", "book"]
+        for name in SETTING_FIGURES
+    },
+    "saturation_book": ("saturation", {"setting": "book"}),
+    **{
+        name: (name, {})
+        for name in [
+            "chain_vanishing",
+            "chain_exploding",
+            "unstable_width",
+            "depth_sweep",
+        ]
+    },
 }
 
 

@@ -20,7 +20,9 @@ BY_ARCHITECTURE = ("architecture",)
 # An accuracy further than this (a fraction: 0.3 percentage points) from the book's is a
 # difference from the book even when the book's value lies within our seed range.
 ACCURACY_TOLERANCE = 0.003
-BY_VARIANT = VARIANT_COLUMNS  # an ablation run's key: its variant and the variant's parts
+BY_VARIANT = VARIANT_COLUMNS  # a variant's key: its name and the name's parts
+# an ablation run's key: its variant and the learning rate it trains at
+BY_VARIANT_AND_ETA = (*VARIANT_COLUMNS, "eta")
 
 
 def depth_order(table: pd.DataFrame) -> pd.DataFrame:
@@ -95,6 +97,8 @@ def accuracy_spread(runs: pd.DataFrame, keys=BY_ARCHITECTURE) -> pd.DataFrame:
             val_accuracy_max=("final_val_accuracy", "max"),
             test_accuracy_mean=("test_accuracy", "mean"),
             test_accuracy_std=("test_accuracy", "std"),
+            test_accuracy_min=("test_accuracy", "min"),
+            test_accuracy_max=("test_accuracy", "max"),
         )
         .reset_index()
     )
@@ -365,8 +369,9 @@ def gradient_verdict(ratio: float, baseline_ratio: float) -> str:
 
 
 VARIANT_COMPARISON_COLUMNS = [
-    *BY_VARIANT,
+    *BY_VARIANT_AND_ETA,
     "baseline",
+    "baseline_eta",
     "n_seeds_speed",
     "training_ratio",
     "baseline_training_ratio",
@@ -375,8 +380,8 @@ VARIANT_COMPARISON_COLUMNS = [
     "imbalance_below_baseline_range",
     "n_seeds",
     "n_baseline",
-    "val_accuracy_mean",
-    "baseline_val_accuracy_mean",
+    "test_accuracy_mean",
+    "baseline_test_accuracy_mean",
     "accuracy_difference",
     "ci_low",
     "ci_high",
@@ -423,15 +428,17 @@ def variant_comparison(
     Speed: ``training_ratio`` is the variant's median over seeds of the per-seed training
     ratio (protocol B, ``speed_ratio``), ``ratio_fold_change`` = training_ratio /
     baseline_training_ratio, ``verdict`` = ``gradient_verdict``. Accuracy: the final
-    validation accuracies of the variant's seeds against the baseline's by ``welch``
+    accuracies of the variant's seeds against the baseline's by ``welch``
     (``accuracy_difference`` = variant mean - baseline mean, with its 95 % interval), the
     p-value Holm-adjusted across the variants (``holm``), ``accuracy_verdict`` =
     ``difference_verdict``, with its ``detectable_difference`` (``with_family_verdicts``).
-    Then ``imbalance_below_baseline_range``: the largest imbalance
+    The accuracy is the test accuracy after the last epoch: the search of each variant's
+    learning rate looked at the validation data. ``eta`` and ``baseline_eta`` are the
+    learning rates the two were trained at. Then ``imbalance_below_baseline_range``: the largest imbalance
     ``max(r, 1/r)`` of the variant's per-seed training ratios ``r`` is below the baseline's
     smallest (``imbalance_range``), and ``helps`` (``helps``).
     """
-    accuracy = accuracy_by_run.groupby("variant", sort=False)["final_val_accuracy"]
+    accuracy = accuracy_by_run.groupby("variant", sort=False)["test_accuracy"]
     training = speed_ratio[(speed_ratio["protocol"] == "B") & (speed_ratio["phase"] == "training")]
     training = training.set_index("variant")
     for name, present in (("accuracy_by_run", accuracy.groups), ("speed_ratio", training.index)):
@@ -443,9 +450,9 @@ def variant_comparison(
     reference = accuracy.get_group(baseline).to_numpy()
     base_ratio = float(training.loc[baseline, "median"])
     base_imbalance = imbalance_range(*training.loc[baseline, ["min", "max"]])[0]
-    identity = pd.concat([accuracy_by_run, speed_ratio])[list(BY_VARIANT)].drop_duplicates(
-        "variant"
-    )
+    identity = pd.concat([accuracy_by_run, speed_ratio])[list(BY_VARIANT_AND_ETA)]
+    identity = identity.drop_duplicates("variant")
+    baseline_eta = float(identity.set_index("variant").loc[baseline, "eta"])
     rows = []
     for _, variant in identity[identity["variant"] != baseline].iterrows():
         name = variant["variant"]
@@ -456,6 +463,7 @@ def variant_comparison(
             {
                 **variant.to_dict(),
                 "baseline": baseline,
+                "baseline_eta": baseline_eta,
                 "n_seeds_speed": (
                     int(training.loc[name, "n_seeds"]) if name in training.index else 0
                 ),
@@ -465,8 +473,8 @@ def variant_comparison(
                 "verdict": gradient_verdict(ratio, base_ratio),
                 "n_seeds": len(values),
                 "n_baseline": len(reference),
-                "val_accuracy_mean": values.mean() if len(values) else np.nan,
-                "baseline_val_accuracy_mean": reference.mean(),
+                "test_accuracy_mean": values.mean() if len(values) else np.nan,
+                "baseline_test_accuracy_mean": reference.mean(),
                 "accuracy_difference": test.pop("difference"),
                 **test,
                 "imbalance_below_baseline_range": (

@@ -53,7 +53,11 @@ log = logging.getLogger(__name__)
 
 
 class TrainingDiverged(RuntimeError):
-    """A run produced a non-finite cost or parameter."""
+    """A run produced a non-finite cost or parameter in epoch ``epoch``."""
+
+    def __init__(self, message: str, epoch: int):
+        super().__init__(message)
+        self.epoch = epoch
 
 
 @dataclass(frozen=True)
@@ -207,7 +211,8 @@ def check_finite(net: Network, values: dict[str, float], run: str, epoch: int, e
     if bad:
         raise TrainingDiverged(
             f"{run} diverged in epoch {epoch}: {', '.join(bad)} not finite. "
-            f"Lower eta (now {eta}) or check the data; no result of this run was written."
+            f"Lower eta (now {eta}) or check the data; no result of this run was written.",
+            epoch,
         )
 
 
@@ -273,8 +278,10 @@ def run_accuracy_protocol(
     probe_size: int,
     train_cost_size: int,
     variant: Variant = Variant(),
+    test: bool = True,
 ) -> AccuracyRun:
-    """Train one network by protocol A and record every epoch (see the module docstring)."""
+    """Train one network by protocol A and record every epoch (see the module docstring);
+    then its accuracy on the test set, unless ``test`` is False (its ``test_rows`` empty)."""
     protocol = variant.trains_by(protocol)
     net, trainer, rng = start_network(architecture, seed, variant)
     run = variant.run_label(architecture, seed)
@@ -343,9 +350,11 @@ def run_accuracy_protocol(
         )
     cpu["measuring"] += time.process_time() - measured
     measured = time.process_time()
-    test, _ = evaluate(net, data["test_images"], data["test_labels"], protocol.lmbda)
-    log.info("%s: test accuracy %.2f %%", run, 100 * test)
-    test_table = Table([{"architecture": architecture, "seed": seed, "test_accuracy": test}])
+    test_table = Table()
+    if test:
+        accuracy, _ = evaluate(net, data["test_images"], data["test_labels"], protocol.lmbda)
+        log.info("%s: test accuracy %.2f %%", run, 100 * accuracy)
+        test_table.append({"architecture": architecture, "seed": seed, "test_accuracy": accuracy})
     cpu["measuring_once"] += time.process_time() - measured
     return AccuracyRun(epoch_rows, speeds, saturation, test_table, cpu)
 

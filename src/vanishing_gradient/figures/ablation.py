@@ -21,6 +21,7 @@ from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ..analysis.learning_rates import SETTINGS
 from .chapter import layer_colour, line_with_band
 from ..model.activations import activation as activation_entry
 from .labels import seeds_text
@@ -114,10 +115,19 @@ def variant_speed_figure(speed_summary: pd.DataFrame, baseline: str, protocol: s
         ax.set_ylabel("||dC/db|| (log scale)")
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", fontsize="small")
     fig.suptitle(
-        f"Speed of learning per hidden layer, protocol {protocol}, epochs 0–{int(rows['epoch'].max())}: "
-        f"median over {seeds_text(rows['n_seeds'])}, band = 10–90 % across seeds"
+        f"Speed of learning per hidden layer, protocol {protocol}{setting_words(rows)}\nepochs "
+        f"0–{int(rows['epoch'].max())}: median over {seeds_text(rows['n_seeds'])}, band = 10–90 % "
+        "across seeds"
     )
     return fig
+
+
+def setting_words(table: pd.DataFrame) -> str:
+    """How a title names the setting of ``table`` (its ``setting`` column): " at the book's
+    learning rate", or "" for a table without one."""
+    if "setting" not in table:
+        return ""
+    return " " + " and ".join(SETTINGS[setting] for setting in dict.fromkeys(table["setting"]))
 
 
 def training_label(row) -> str:
@@ -199,7 +209,7 @@ def ratio_heatmap_figure(speed_ratio: pd.DataFrame, protocol: str = "B") -> Figu
     axes[0].set_ylabel("hidden activation · training")
     fig.colorbar(image, ax=list(axes), label=RATIO_COLORBAR_LABEL, shrink=0.9)
     fig.suptitle(
-        f"Last / first hidden layer speed, protocol {protocol}: median over "
+        f"Last / first hidden layer speed, protocol {protocol}{setting_words(rows)}: median over "
         f"{seeds_text(rows['n_seeds'])} (red: vanishing, blue: exploding, grey: not run)"
     )
     return fig
@@ -208,7 +218,8 @@ def ratio_heatmap_figure(speed_ratio: pd.DataFrame, protocol: str = "B") -> Figu
 def variant_accuracy_figure(
     accuracy_by_run: pd.DataFrame, accuracy_summary: pd.DataFrame, baseline: str
 ) -> Figure:
-    """Validation accuracy (%) after the last epoch per variant: every seed as a small
+    """Test accuracy (%) after the last epoch per variant, what the ablation's verdicts
+    compare (the learning-rate search looked at the validation data): every seed as a small
     point (spread sideways by seed rank, coloured by activation), the mean over seeds with
     a ±1 std error bar; ``baseline``'s column shaded and its mean a dashed line."""
     variants = variant_order(accuracy_summary, accuracy_by_run)
@@ -230,7 +241,7 @@ def variant_accuracy_figure(
             zorder=0,
             label=f"baseline ({baseline})",
         )
-        baseline_mean = summary.loc[summary["variant"] == baseline, "val_accuracy_mean"]
+        baseline_mean = summary.loc[summary["variant"] == baseline, "test_accuracy_mean"]
         if not baseline_mean.empty:
             ax.axhline(
                 100 * baseline_mean.iloc[0],
@@ -243,7 +254,7 @@ def variant_accuracy_figure(
         mine = runs["activation"] == activation
         ax.scatter(
             x_runs[mine],
-            100 * runs.loc[mine, "final_val_accuracy"],
+            100 * runs.loc[mine, "test_accuracy"],
             s=14,
             alpha=0.75,
             color=activation_colour(activation),
@@ -252,8 +263,8 @@ def variant_accuracy_figure(
         )
     ax.errorbar(
         summary["x"] + 0.15,
-        100 * summary["val_accuracy_mean"],
-        yerr=100 * summary["val_accuracy_std"],
+        100 * summary["test_accuracy_mean"],
+        yerr=100 * summary["test_accuracy_std"],
         fmt="o",
         color="black",
         markersize=4,
@@ -268,8 +279,8 @@ def variant_accuracy_figure(
     ax.set_xlim(-0.6, len(variants) - 0.4)
     ax.set(
         xlabel="variant (activation-initialiser-optimiser-remedies)",
-        ylabel="validation accuracy after the last epoch (%)",
-        title=f"Accuracy per variant: {seeds_text(summary['n_seeds'])}, "
+        ylabel="test accuracy after the last epoch (%)",
+        title=f"Accuracy per variant{setting_words(summary)}: {seeds_text(summary['n_seeds'])}, "
         f"{int(summary['epochs'].max())} epochs",
     )
     fig.legend(loc="outside right upper", fontsize="small")

@@ -73,9 +73,17 @@ def has_remedy(parts: dict) -> bool:
     return modern or any(bool(parts[c]) for c in REMEDY_COLUMNS.values())
 
 
-def run_identity(protocol: str, architecture: str, seed: int, variant: str | None = None) -> dict:
+def run_identity(
+    protocol: str,
+    architecture: str,
+    seed: int,
+    variant: str | None = None,
+    eta: float | None = None,
+) -> dict:
     """The columns that say which run a row belongs to, in the order they lead its table:
     ``protocol`` ("A" accuracy, "B" speed of learning), for an ablation run ``variant`` and
-    its parts (``variant_columns``), ``architecture``, ``seed``."""
+    its parts (``variant_columns``) and the learning rate ``eta`` it trains at,
+    ``architecture``, ``seed``."""
     parts = variant_columns(variant) if variant else {}
-    return {"protocol": protocol, **parts, "architecture": architecture, "seed": int(seed)}
+    rate = {} if eta is None else {"eta": float(eta)}
+    return {"protocol": protocol, **parts, **rate, "architecture": architecture, "seed": int(seed)}

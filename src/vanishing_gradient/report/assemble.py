@@ -5,18 +5,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..analysis.learning_rates import SETTINGS
 from .beyond import render_beyond
 from .captions import render_caption
 from .chapter import render_chapter
 from .document import render_report
 
 CHAPTER_TABLES = ("accuracy_summary", "depth_comparison", "speed_at_init", "speed_ratio")
+# The ablation's tables of each setting are named "<setting>_<table>".
+SETTING_TABLES = ("ablation_accuracy_summary", "ablation_speed_ratio", "variant_comparison")
 BEYOND_TABLES = (
-    "ablation_accuracy_summary",
-    "ablation_speed_ratio",
+    *(f"{setting}_{name}" for setting in SETTINGS for name in SETTING_TABLES),
+    "learning_rates",
+    "verdict_changes",
     "ablation_saturation_summary",
     "ablation_saturation_check",
-    "variant_comparison",
     "chain_summary",
     "chain_exploding",
     "unstable_width",

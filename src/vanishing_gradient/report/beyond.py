@@ -16,6 +16,7 @@ import pandas as pd
 from .. import book
 from ..figures.ablation import default_saturation_variants, variant_order
 from ..experiments.chain import EXPLODING_RTOL
+from ..analysis.learning_rates import SETTINGS
 from ..figures.chain import weights_text
 from ..figures.depth_sweep import panel_title
 from ..model.activations import ACTIVATIONS
@@ -33,6 +34,7 @@ from ..analysis.statistics import (
 )
 from .chapter import detection_text, protocol_text
 from ..figures.labels import num, seeds_text
+from .prose import render_prose
 from .formatting import (
     figure,
     interval,
@@ -60,6 +62,14 @@ ACCURACY_VERDICT_TEXT = {
     "lower": "less accurate than the baseline, beyond the seed spread",
     "within_seed_spread": "not larger than the seed spread",
     "not_testable": "not testable (fewer than two seeds, or no spread)",
+}
+# The speed class of a variant (statistics.gradient_verdict) in a clause.
+SPEED_VERDICT_TEXT = {
+    "removed": "is removed",
+    "reduced": "is reduced without being removed",
+    "worse": "is worse than the baseline's",
+    "reversed": "is reversed (the first hidden layer learns faster)",
+    "unmeasured": "is not measured",
 }
 HELPS_TEXT = {
     "speed and accuracy": "helps both the speed of learning and the accuracy",
@@ -135,7 +145,9 @@ def setup(
     tables: dict[str, pd.DataFrame], settings: dict, variants: list[str], baseline: str
 ) -> str:
     """What was varied and how it was measured."""
-    described = pd.concat([tables["ablation_accuracy_summary"], tables["ablation_speed_ratio"]])
+    described = pd.concat(
+        [tables["book_ablation_accuracy_summary"], tables["book_ablation_speed_ratio"]]
+    )
     listing = "\n".join(
         [
             "- hidden activation: "
@@ -168,8 +180,8 @@ def setup(
             f"are small, and with {len(settings['speed_seeds'])} by protocol B "
             f"({seed_list(settings['speed_seeds'])}), whose speed ratios differ by large factors. The output layer stays a sigmoid with the cross-entropy cost. Ingredients:",
             listing,
-            f"Accuracy (protocol A): {protocol_text(accuracy, settings['accuracy_epochs'])}; we report the "
-            "validation accuracy after the last epoch. Speed of learning (protocol B): the first "
+            f"Accuracy (protocol A): {protocol_text(accuracy, settings['accuracy_epochs'])}; we compare the "
+            "test accuracy after the last epoch. Speed of learning (protocol B): the first "
             f"{protocol_text(speed, settings['speed_epochs'])}; the speed of hidden layer l is ‖∂C/∂b^l‖, "
             "layer 1 being the first hidden layer. Per seed, the ratio of the last hidden layer's speed to the "
             'first\'s is taken at initialisation (epoch 0) and, as "training", its median over epochs 1 to '
@@ -196,39 +208,46 @@ def results(
     settings: dict,
     variants: list[str],
     baseline: str,
+    setting: str,
 ) -> str:
-    """The table per variant, each variant against the baseline, and the ablation figures."""
-    summary = tables["ablation_accuracy_summary"].set_index("variant")
-    ratio = tables["ablation_speed_ratio"]
+    """The table per variant, each variant against the baseline, and the ablation figures,
+    in ``setting`` (a key of ``SETTINGS``: its tables are ``<setting>_<table>``)."""
+    summary = tables[f"{setting}_ablation_accuracy_summary"].set_index("variant")
+    ratio = tables[f"{setting}_ablation_speed_ratio"]
     protocol_b = ratio[ratio["protocol"] == "B"]
     init = protocol_b[protocol_b["phase"] == "initialisation"].set_index("variant")
     training = protocol_b[protocol_b["phase"] == "training"].set_index("variant")
     rows = [
         [
             f"{variant} (baseline)" if variant == baseline else variant,
+            num(summary.loc[variant, "eta"]) if variant in summary.index else "—",
             ratio_cell(init, variant),
             ratio_cell(training, variant),
-            spread(summary.loc[variant], pct, "val_accuracy_") if variant in summary.index else "—",
+            (
+                spread(summary.loc[variant], pct, "test_accuracy_")
+                if variant in summary.index
+                else "—"
+            ),
         ]
         for variant in variants
     ]
     header = [
         "variant",
+        "η (protocol A)",
         "last/first speed at initialisation: median (min–max, n seeds)",
         "last/first speed over training: median (min–max, n seeds)",
-        "validation accuracy (%): mean ± std (min–max, n seeds)",
+        "test accuracy (%): mean ± std (min–max, n seeds)",
     ]
+    comparisons = tables[f"{setting}_variant_comparison"]
     return join(
         [
-            "### Speed ratio and accuracy per variant",
+            f"### Speed ratio and accuracy {SETTINGS[setting]}",
             markdown_table(header, rows),
-            comparison(tables["variant_comparison"], baseline),
-            remedies(
-                tables["variant_comparison"], tables["ablation_speed_ratio"], settings, baseline
-            ),
-            figure(figures, "variant_speed"),
-            figure(figures, "ratio_heatmap"),
-            figure(figures, "variant_accuracy"),
+            comparison(comparisons, baseline),
+            remedies(comparisons, ratio, settings, baseline),
+            figure(figures, f"variant_speed_{setting}"),
+            figure(figures, f"ratio_heatmap_{setting}"),
+            figure(figures, f"variant_accuracy_{setting}"),
         ]
     )
 
@@ -240,13 +259,13 @@ def comparison(table: pd.DataFrame, baseline: str) -> str:
     first = table.iloc[0]
 
     def bullet(r: pd.Series) -> str:
-        text = f"- {r['variant']}: median training ratio {num(r['training_ratio'])}"
+        text = f"- {r['variant']} (η = {num(r['eta'])}): median training ratio {num(r['training_ratio'])}"
         if not pd.isna(r["training_ratio"]):
             text += f", {times(r['ratio_fold_change'])} the baseline's"
         if r["n_seeds"] == 0:
             return text + "; no accuracy runs."
         return (
-            f"{text}; validation accuracy {pct(r['val_accuracy_mean'])} %, "
+            f"{text}; test accuracy {pct(r['test_accuracy_mean'])} %, "
             f"{pct(r['accuracy_difference'], signed=True)} percentage points "
             f"({100 * CONFIDENCE:g} % interval {interval(r['ci_low'], r['ci_high'])}; Welch's p = "
             f"{p_text(r['p_value'])}, Holm-adjusted {p_text(r['p_holm'])}; n = {int(r['n_seeds'])} and "
@@ -254,9 +273,9 @@ def comparison(table: pd.DataFrame, baseline: str) -> str:
         )
 
     blocks = [
-        f"In the baseline {baseline} the last hidden layer learns {num(first['baseline_training_ratio'])} "
-        "times as fast as the first over training (median over seeds, protocol B); its validation "
-        f"accuracy is {pct(first['baseline_val_accuracy_mean'])} %. Against it, the accuracy difference "
+        f"In the baseline {baseline} (η = {num(first['baseline_eta'])}) the last hidden layer learns "
+        f"{num(first['baseline_training_ratio'])} times as fast as the first over training (median "
+        f"over seeds, protocol B); its test accuracy is {pct(first['baseline_test_accuracy_mean'])} %. Against it, the accuracy difference "
         f"is tested by Welch's two-sided t-test, the {int(table['p_value'].notna().sum())} p-values "
         f"Holm-adjusted together (adjusted p < {SIGNIFICANCE_LEVEL}: larger than the seed spread). "
         + detection_text(int(table["p_value"].notna().sum()))
@@ -291,7 +310,7 @@ def remedies(table: pd.DataFrame, speed_ratio: pd.DataFrame, settings: dict, bas
         f"- {r['variant']} ({', '.join(remedy_words(r, settings))}): last/first speed over training "
         f"{seed_range(r['variant'])}, "
         f"{'every' if r['imbalance_below_baseline_range'] else 'not every'} seed's imbalance max(r, 1/r) "
-        f"below the baseline seeds' smallest; validation accuracy {pct(r['accuracy_difference'], signed=True)} percentage points "
+        f"below the baseline seeds' smallest; test accuracy {pct(r['accuracy_difference'], signed=True)} percentage points "
         f"({100 * CONFIDENCE:g} % interval {interval(r['ci_low'], r['ci_high'])}, Holm-adjusted p = "
         f"{p_text(r['p_holm'])}, n = {int(r['n_seeds'])} and {int(r['n_baseline'])} seeds): "
         f"{HELPS_TEXT[r['helps']]}"
@@ -311,7 +330,7 @@ def remedies(table: pd.DataFrame, speed_ratio: pd.DataFrame, settings: dict, bas
     )
     return join(
         [
-            "### The remedies of the last decade",
+            "#### The remedies of the last decade",
             f"Against the baseline {baseline}, whose ratio over training is {seed_range(baseline)}. "
             "A remedy helps the speed of learning when it removes the vanishing gradient, or reduces "
             "or reverses it with every seed's imbalance max(r, 1/r) of its ratio r below every "
@@ -382,7 +401,7 @@ def saturation(tables: dict[str, pd.DataFrame], figures: dict, baseline: str) ->
     return join(
         [
             "### Saturation of the hidden layers",
-            "Glorot & Bengio (2010) found that with the sigmoid and the initialisation of the time the top "
+            "At the book's learning rate. Glorot & Bengio (2010) found that with the sigmoid and the initialisation of the time the top "
             "hidden layer is driven into saturation near 0 early in training and leaves it only slowly. We "
             "call this seen when, after the first epoch, the top layer's mean activation is below "
             f"{NEAR_ZERO_ACTIVATION} and more than {100 * MOSTLY_SATURATED:g} % of its units are saturated. "
@@ -390,7 +409,7 @@ def saturation(tables: dict[str, pd.DataFrame], figures: dict, baseline: str) ->
             f"({seeds_text(table['n_seeds'])}, protocol A; for ReLU, saturated means inactive):",
             markdown_table(header, rows),
             text,
-            figure(figures, "saturation"),
+            figure(figures, "saturation_book"),
         ]
     )
 
@@ -636,7 +655,8 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
             f"layers of {sweep['width']} units (784-{sweep['width']}-…-{sweep['width']}-10) in "
             f"{len(sweep['variants'])} variants ({', '.join(sweep['variants'])}), with the protocol B "
             f"{seed_list(seeds)} ({seeds_text(factors['n_seeds'])} per fit); each depth is its own "
-            "network drawn from the seed. "
+            "network drawn from the seed. Every variant keeps its default learning rate, the book's "
+            "setting: the sweep's measure is mostly taken at initialisation, where η plays no part. "
             f"Protocol B: the first {protocol_text(speed, sweep['speed_epochs'])} (the book runs 500 epochs; "
             "the sweep's budget allows fewer). Protocol A, shortened: the first "
             f"{protocol_text({**accuracy, 'training_size': sweep['accuracy_training_size']}, sweep['accuracy_epochs'])}, "
@@ -680,27 +700,84 @@ def depth_sweep(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) 
     )
 
 
+def learning_rate_search(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) -> str:
+    """The learning-rate search: how η was selected, each variant's selected η, the grid's
+    edges, and the tuning curves."""
+    table = tables["learning_rates"]
+    chosen = table[table["selected"].astype(bool)]
+    near_best = table[table["within_one_standard_error"].astype(bool)].groupby("variant")["eta"]
+    diverged = table.groupby("variant")["n_diverged"].sum()
+    rows = [
+        {
+            **r.to_dict(),
+            "near_best": ", ".join(num(eta) for eta in near_best.get_group(r["variant"])),
+            "n_diverged": int(diverged[r["variant"]]),
+        }
+        for _, r in chosen.iterrows()
+    ]
+    return join(
+        [
+            render_prose(
+                "learning_rates",
+                rows=rows,
+                factors=[f"{factor:g}" for factor in settings["eta_factors"]],
+                selection_seeds=settings["selection_seeds"],
+                accuracy_seeds=settings["accuracy_seeds"],
+                book_eta=settings["accuracy"]["eta"],
+                n_runs=int(table["n_seeds"].sum()),
+                edges=chosen.loc[chosen["at_grid_edge"].astype(bool), "variant"].tolist(),
+                changed_eta=chosen.loc[chosen["eta"] != chosen["default_eta"], "variant"].tolist(),
+            ),
+            figure(figures, "learning_rates"),
+        ]
+    )
+
+
+def verdict_changes(table: pd.DataFrame) -> str:
+    """The variants whose accuracy verdict or speed class differs between the two settings
+    (the verdict_changes table)."""
+    changed = table[table["accuracy_verdict_changed"] | table["speed_verdict_changed"]]
+    return render_prose(
+        "verdict_changes",
+        changed=[r.to_dict() for _, r in changed.iterrows()],
+        n_variants=len(table),
+        accuracy_words=ACCURACY_VERDICT_TEXT,
+        speed_words=SPEED_VERDICT_TEXT,
+    )
+
+
 def render_beyond(tables: dict[str, pd.DataFrame], figures: dict, settings: dict) -> str:
     """The Markdown section "## Beyond the chapter".
 
-    ``tables``: ablation_accuracy_summary, ablation_speed_ratio and variant_comparison
-    (required), ablation_saturation_summary with ablation_saturation_check, chain_summary,
-    chain_exploding, unstable_width, and depth_sweep_summary with per_layer_factor (each
-    skipped when absent); ``figures``: name -> {"path", "caption"} (absent ones skipped);
-    ``settings``: the config's ablation section (architecture, seeds, accuracy_epochs,
-    speed_epochs, momentum, momentum_schedule, baseline) with the sections accuracy, speed,
+    ``tables``: per setting of ``SETTINGS``, ``<setting>_ablation_accuracy_summary``,
+    ``<setting>_ablation_speed_ratio`` and ``<setting>_variant_comparison``, with
+    learning_rates and verdict_changes (required); ablation_saturation_summary with
+    ablation_saturation_check (the book's setting), chain_summary, chain_exploding,
+    unstable_width, and depth_sweep_summary with per_layer_factor (each skipped when
+    absent); ``figures``: name -> {"path", "caption"} (absent ones skipped); ``settings``:
+    the config's ablation section (architecture, seeds, accuracy_epochs, speed_epochs,
+    momentum, momentum_schedule, baseline, eta_factors) with the sections accuracy, speed,
     and, for the depth sweep, depth_sweep and chain.
     """
-    required = ["ablation_accuracy_summary", "ablation_speed_ratio", "variant_comparison"]
+    required = [
+        f"{setting}_{name}"
+        for setting in SETTINGS
+        for name in ("ablation_accuracy_summary", "ablation_speed_ratio", "variant_comparison")
+    ] + ["learning_rates", "verdict_changes"]
     missing = [name for name in required if name not in tables]
     if missing:
         raise ValueError(f"render_beyond needs the tables {missing}; given: {sorted(tables)}")
-    variants = variant_order(tables["ablation_accuracy_summary"], tables["ablation_speed_ratio"])
+    variants = variant_order(
+        tables["book_ablation_accuracy_summary"], tables["book_ablation_speed_ratio"]
+    )
     baseline = settings["baseline"]
     return join(
         [
             setup(tables, settings, variants, baseline),
-            results(tables, figures, settings, variants, baseline),
+            learning_rate_search(tables, figures, settings),
+            results(tables, figures, settings, variants, baseline, "tuned"),
+            verdict_changes(tables["verdict_changes"]),
+            results(tables, figures, settings, variants, baseline, "book"),
             saturation(tables, figures, baseline),
             chain(tables, figures),
             depth_sweep(tables, figures, settings),
