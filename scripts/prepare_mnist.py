@@ -12,6 +12,7 @@ log_to(snakemake.log[0])
 split = prepare(
     {name: snakemake.input[name] for name in MNIST_FILES},
     validation_size=int(snakemake.params.validation_size),
+    expected={name: (file["sha256"], file["bytes"]) for name, file in snakemake.params.files},
 )
 for part in ("train", "validation", "test"):
     labels = split[f"{part}_labels"]

@@ -7,9 +7,16 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from idx_fixtures import mnist_like, run_script, write_mnist_like
+from idx_fixtures import checksum, mnist_like, run_script, write_mnist_like
 
-from vanishing_gradient.data.mnist import MNIST_FILES, fetch_verified, prepare, split_mnist
+from vanishing_gradient.data.idx import write_idx
+from vanishing_gradient.data.mnist import (
+    MNIST_FILES,
+    CachedFileChanged,
+    fetch_verified,
+    prepare,
+    split_mnist,
+)
 from vanishing_gradient.model.network import as_inputs
 from vanishing_gradient.data.prepared import SPLIT_KEYS, BadSplitFile, load_split, save_split
 
@@ -91,6 +98,27 @@ def test_prepare_reads_the_four_files(arrays, tmp_path, gz):
         np.testing.assert_array_equal(parts[key], expected)
 
 
+def expected_checksums(paths: dict[str, Path]) -> dict[str, tuple[str, int]]:
+    """name -> (SHA-256, decompressed bytes) of each file, as prepare's ``expected``."""
+    return {name: checksum(path)[::-1] for name, path in paths.items()}
+
+
+def test_prepare_verifies_each_fetched_file_again_before_reading_it(arrays, tmp_path):
+    """A valid gzip of the same size whose labels are shifted by one would train and test
+    on wrong labels; its checksum refuses it, naming the file and the fix."""
+    paths = write_mnist_like(tmp_path, arrays)
+    expected = expected_checksums(paths)
+    parts = prepare(paths, validation_size=4, expected=expected)
+    np.testing.assert_array_equal(parts["test_labels"], arrays[TEST_LABELS])
+    write_idx(paths[TEST_LABELS], (arrays[TEST_LABELS] + 1) % 10)
+    assert checksum(paths[TEST_LABELS])[0] == expected[TEST_LABELS][1], "same size"
+    with pytest.raises(CachedFileChanged) as refused:
+        prepare(paths, validation_size=4, expected=expected)
+    message = str(refused.value)
+    assert str(paths[TEST_LABELS]) in message
+    assert "changed since it was fetched" in message and "Delete it and rerun" in message
+
+
 def test_save_load_round_trip(arrays, tmp_path):
     path = tmp_path / "mnist.split"
     parts = split(arrays)
@@ -152,7 +180,13 @@ def test_prepare_script(arrays, tmp_path):
     log = tmp_path / "prepare.log"
     snakemake = SimpleNamespace(
         input={name: str(path) for name, path in paths.items()},  # named by file, as the rule
-        params=SimpleNamespace(validation_size=4),
+        params=SimpleNamespace(
+            validation_size=4,
+            files=[
+                (name, {"sha256": sha256, "bytes": size})
+                for name, (sha256, size) in expected_checksums(paths).items()
+            ],
+        ),
         output=[str(tmp_path / "mnist.split")],
         log=[str(log)],
     )

@@ -397,7 +397,9 @@ def test_failing_jobs_fail_the_run_and_say_why(slurm_workflow, tmp_path):
         workdir, tmp_path / "alone", lambda c: c["data"].update(validation_size=100_000)
     )
     grouped = failing_copy(
-        workdir, tmp_path / "grouped", lambda c: c["accuracy"].update(eta=1e308)  # diverges
+        workdir,
+        tmp_path / "grouped",
+        lambda c: c["accuracy"].update(eta=1e308, lmbda=0.0),  # diverges
     )
     training = "results/accuracy/784-6-10/seed1.epochs.csv"
     done = snakemake_on_slurm(

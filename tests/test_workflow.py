@@ -12,6 +12,7 @@ import yaml
 
 from conftest import ROOT, planned_jobs, snakemake, write_config
 from test_depth_sweep import BY_RUN_COLUMNS
+from vanishing_gradient.data.idx import read_idx, write_idx
 from vanishing_gradient.report.captions import render_caption
 
 pytestmark = pytest.mark.workflow
@@ -481,11 +482,31 @@ def test_rerun_gives_the_same_numbers(workflow_copy):
     pd.testing.assert_frame_equal(speed_before, pd.read_csv(run / "seed1.speed.csv"))
 
 
+def test_a_changed_cached_download_is_refused_when_read(workflow_copy):
+    """The cached test labels replaced by a valid gzip of the same size, shifted by one:
+    preparing the split again refuses it, naming the file and the fix, and leaves no split.
+    The fix it names gives back the split of the verified files."""
+    (cached,) = (workflow_copy / "results" / "data" / "mnist").glob("t10k-labels-idx1-ubyte.*.gz")
+    split = workflow_copy / "results" / "data" / "mnist.split"
+    before = split.read_bytes()
+    write_idx(cached, (read_idx(cached) + 1) % 10)
+    prepare_again = ("--forcerun", "prepare_mnist", "--until", "prepare_mnist")
+    done = snakemake(workflow_copy, *prepare_again, check=False)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert f"{cached.relative_to(workflow_copy)} changed since it was fetched" in output
+    assert "Delete it and rerun" in output
+    assert not split.exists()
+    cached.unlink()
+    snakemake(workflow_copy, "--until", "prepare_mnist")
+    assert split.read_bytes() == before
+
+
 def diverge(workdir, *targets: str) -> str:
     """Rerun ``targets`` of the finished workflow with protocol A's eta so large that every
     run of it diverges in its first epoch; return what Snakemake printed."""
     shutil.rmtree(workdir / "results" / "tables")
-    change_config(workdir, lambda c: c["accuracy"].update(eta=1e308))
+    change_config(workdir, lambda c: c["accuracy"].update(eta=1e308, lmbda=0.0))
     done = snakemake(workdir, *targets, check=False)
     assert done.returncode != 0
     return done.stdout + done.stderr
@@ -526,6 +547,34 @@ def test_config_typo_fails_before_any_job(workflow_copy):
     change_config(workflow_copy, lambda c: c["accuracy"].update(epohcs=3))
     done = snakemake(workflow_copy, "--dry-run", check=False)
     assert done.returncode != 0 and "epohcs" in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    "edit, named",
+    [
+        (
+            lambda c: c["accuracy"].update(training_size=260),
+            "accuracy.training_size is 260, more than the training split's images",
+        ),
+        (
+            lambda c: c["ablation"]["variants"].append(c["ablation"]["variants"][1]),
+            "ablation.variants lists tanh-glorot-sgd more than once",
+        ),
+        (
+            lambda c: c["figures"].update(bars_architecture="784-6-10"),
+            "figures.bars_architecture is 784-6-10",
+        ),
+    ],
+    ids=["beyond-the-data", "duplicate-variant", "bars-architecture"],
+)
+def test_a_value_beyond_its_limit_fails_before_any_job_naming_its_key(workflow_copy, edit, named):
+    """A value the runs would cut or misuse silently (support/config_limits.py) stops the
+    workflow before it plans a job."""
+    change_config(workflow_copy, edit)
+    done = snakemake(workflow_copy, "--dry-run", check=False)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0 and named in output
+    assert "Job stats" not in output
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from vanishing_gradient.model.optimisers import OPTIMISERS
 from vanishing_gradient.model.remedies import REMEDIES
 from vanishing_gradient.report.prose import template_texts
 from vanishing_gradient.support.code_version import code_version
+from vanishing_gradient.support.config_limits import check_config
 from vanishing_gradient.support.slurm_groups import RUN_SLOT, group_request_warning
 from vanishing_gradient.training.kernel_version import kernels_version
 
@@ -159,6 +160,10 @@ def checked_variant(variant, where):
     except ValueError as error:
         raise ValueError(f"config {where}: {error}") from None
     return variant
+
+
+# The config's values against the data and each other (the schema checks each alone).
+check_config(config, ablation_variants())
 
 
 def ablation_baseline():

@@ -37,5 +37,10 @@ rule prepare_mnist:
     params:
         code=script_code("prepare_mnist"),
         validation_size=config["data"]["validation_size"],
+        # what each fetched file must hold: it is checked again before it is read
+        files=sorted(
+            (name, {"sha256": file["sha256"], "bytes": file["bytes"]})
+            for name, file in config["data"]["files"].items()
+        ),
     script:
         "../../scripts/prepare_mnist.py"

@@ -43,6 +43,10 @@ class MnistUnavailable(RuntimeError):
     """No source gave an MNIST file with the expected checksum."""
 
 
+class CachedFileChanged(RuntimeError):
+    """A fetched MNIST file no longer has the bytes it was verified against."""
+
+
 class _Rejected(Exception):
     """A candidate file whose bytes are not the expected ones."""
 
@@ -224,6 +228,25 @@ def split_mnist(
     }
 
 
-def prepare(paths: dict[str, Path], validation_size: int) -> dict[str, np.ndarray]:
-    """Read the four IDX files (``paths`` keyed by MNIST_FILES names) and split them."""
+def verify_fetched(path: str | os.PathLike, expected_sha256: str, expected_bytes: int) -> None:
+    """Check a fetched file again before it is read: its decompressed bytes must still
+    number ``expected_bytes`` and have SHA-256 ``expected_sha256``. Raises
+    CachedFileChanged, naming the file and the fix, if not."""
+    try:
+        _verify_gzip(Path(path), expected_sha256, expected_bytes)
+    except _Rejected as exc:
+        raise CachedFileChanged(
+            f"{path} changed since it was fetched and verified: {exc}. Delete it and rerun: "
+            "the workflow fetches it again."
+        ) from exc
+
+
+def prepare(
+    paths: dict[str, Path], validation_size: int, expected: dict[str, tuple[str, int]] | None = None
+) -> dict[str, np.ndarray]:
+    """Read the four IDX files (``paths`` keyed by MNIST_FILES names) and split them.
+    ``expected``: name -> (SHA-256, decompressed bytes) of fetched files, each verified
+    (``verify_fetched``) before any is read."""
+    for name, (sha256, size) in (expected or {}).items():
+        verify_fetched(paths[name], sha256, size)
     return split_mnist(*(read_idx(paths[name]) for name in MNIST_FILES), validation_size)
