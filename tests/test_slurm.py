@@ -223,13 +223,14 @@ def log_time(line: str) -> float:
 
 
 def runs_in(workdir: Path, slurm_log: Path) -> list[Run]:
-    """The runs a SLURM job's log announces ("rule NAME:" blocks of the job step's
-    Snakemake), with the mem_mb each was given. A run with a benchmark ends at the last
+    """The runs a SLURM job's log announces ("rule NAME:" or "checkpoint NAME:" blocks of
+    the job step's Snakemake), with the mem_mb each was given. A run with a benchmark ends at the last
     time-stamped line of its own log and lasts the wall seconds ``s`` of its benchmark
     (not the benchmark's mtime: Snakemake rewrites it when the whole group ends)."""
     runs = []
-    for block in re.split(r"\n(?=\[[^\]]+\]\n(?:local)?rule \w+:)", slurm_log.read_text()):
-        announced = re.search(r"^rule (\w+):$", block, re.MULTILINE)
+    job_start = r"\n(?=\[[^\]]+\]\n(?:local)?(?:rule|checkpoint) \w+:)"
+    for block in re.split(job_start, slurm_log.read_text()):
+        announced = re.search(r"^(?:rule|checkpoint) (\w+):$", block, re.MULTILINE)
         if not announced:
             continue  # a nested "localrule" block: the same run, executed by srun
         name = announced.group(1)
