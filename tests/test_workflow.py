@@ -303,10 +303,14 @@ def test_snakemake_report_builds(finished_workflow, tmp_path):
     # pygments, which `snakemake --report` needs, is a dependency of the package itself
     assert any(r.startswith("pygments") for r in importlib.metadata.requires("vanishing-gradient"))
     page = tmp_path / "report.html"
-    snakemake(finished_workflow, "--report", str(page))
+    done = snakemake(finished_workflow, "--report", str(page))
     text = page.read_text()
     assert "one point per seed and layer" in text  # the gradient_bars caption, rendered
     assert "variant_comparison.csv" in text
+    # every caption is valid reStructuredText: docutils neither complains nor adds its
+    # block of system messages to the page
+    assert "(ERROR/" not in done.stdout + done.stderr
+    assert "System Message" not in text
 
 
 def test_baseline_must_be_a_variant(workflow_copy):
