@@ -313,6 +313,14 @@ def test_snakemake_report_builds(finished_workflow, tmp_path):
     assert "System Message" not in text
 
 
+def test_lint_asks_only_for_an_environment_per_rule(finished_workflow):
+    """`snakemake --lint` has one note, as docs/development.md says: every rule runs in the
+    project's one environment, not one of its own."""
+    done = snakemake(finished_workflow, "--lint", check=False)
+    notes = set(re.findall(r"^    \* (.+?):$", done.stdout + done.stderr, flags=re.M))
+    assert notes == {"Specify a conda environment or container for each rule."}
+
+
 def test_baseline_must_be_a_variant(workflow_copy):
     change_config(workflow_copy, lambda c: c["ablation"].update(baseline="tanh-he-sgd"))
     done = snakemake(workflow_copy, "--dry-run", check=False)

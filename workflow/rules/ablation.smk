@@ -159,11 +159,6 @@ rule aggregate_ablation:
         "../../scripts/aggregate_ablation.py"
 
 
-def setting_table(name, setting):
-    """The ablation's table ``name`` (an output of aggregate_ablation) in ``setting``."""
-    return expand(getattr(rules.aggregate_ablation.output, name), setting=setting)[0]
-
-
 rule compare_settings:
     input:
         book=setting_table("variant_comparison", "book"),

@@ -248,6 +248,11 @@ def ablation_runs(protocol, kind, setting):
     ]
 
 
+def setting_table(name, setting):
+    """The ablation's table ``name`` (an output of the rule aggregate_ablation, in ablation.smk) in ``setting``."""
+    return expand(getattr(rules.aggregate_ablation.output, name), setting=setting)[0]
+
+
 def all_ablation_runs(protocol, kind):
     """An input function: the ablation's runs of ``protocol`` and ``kind`` in every setting."""
     return lambda wildcards: sorted(
