@@ -159,7 +159,13 @@ def test_jobs_ran_as_slurm_jobs(slurm_workflow):
     assert {log.stem for log in logs} >= set(submitted), "each job left its SLURM log"
     assert not (slurm_logs / "rule_download_mnist").exists(), "downloads run on the login node"
     assert not (slurm_logs / "rule_train_for_accuracy").exists(), "no training run goes alone"
-    runs = len(list((workdir / "results" / "accuracy").rglob("seed*.epochs.csv")))
+    results = workdir / "results"
+    # the runs of the group train_accuracy: the chapter's, the ablation's and the search's
+    runs = sum(
+        1
+        for folder in (results / "accuracy", results / "ablation" / "accuracy")
+        for _ in folder.rglob("seed*.epochs.csv")
+    ) + sum(1 for _ in (results / "ablation" / "search").rglob("seed*[0-9].csv"))
     grouped = [log for log in logs if log.parts[-2].startswith("group_train_accuracy")]
     assert 0 < len(grouped) < runs, "group-components packs several runs into one SLURM job"
 
