@@ -254,10 +254,10 @@ def setting_table(name, setting):
 
 
 def all_ablation_runs(protocol, kind):
-    """An input function: the ablation's runs of ``protocol`` and ``kind`` in every setting."""
-    return lambda wildcards: sorted(
-        {path for setting in SETTINGS for path in ablation_runs(protocol, kind, setting)}
-    )
+    """The ablation's runs of ``protocol`` and ``kind`` in every setting, each once (a run
+    whose selected eta is the book's serves both); call it inside an input function, since
+    the tuned setting's runs wait for the checkpoint."""
+    return sorted({path for setting in SETTINGS for path in ablation_runs(protocol, kind, setting)})
 
 
 def depth_sweep_runs(kind):

@@ -27,8 +27,8 @@ rule write_report:
         run_records=lambda wildcards: accuracy_runs("provenance")
         + speed_runs("provenance")
         + search_runs("provenance")
-        + all_ablation_runs("accuracy", "provenance")(wildcards)
-        + all_ablation_runs("speed", "provenance")(wildcards)
+        + all_ablation_runs("accuracy", "provenance")
+        + all_ablation_runs("speed", "provenance")
         + depth_sweep_runs("provenance"),
     output:
         markdown="results/report.md",

@@ -6,14 +6,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis.learning_rates import SETTINGS
-from .beyond import render_beyond
+from .beyond import SETTING_TABLES, render_beyond
 from .captions import render_caption
 from .chapter import render_chapter
 from .document import render_report
 
 CHAPTER_TABLES = ("accuracy_summary", "depth_comparison", "speed_at_init", "speed_ratio")
-# The ablation's tables of each setting are named "<setting>_<table>".
-SETTING_TABLES = ("ablation_accuracy_summary", "ablation_speed_ratio", "variant_comparison")
 BEYOND_TABLES = (
     *(f"{setting}_{name}" for setting in SETTINGS for name in SETTING_TABLES),
     "learning_rates",

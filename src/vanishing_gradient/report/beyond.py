@@ -48,6 +48,8 @@ from .formatting import (
 )
 
 BOUND = f"1/{BALANCED_FACTOR:g} and {BALANCED_FACTOR:g}"
+# The ablation's tables of each setting, passed to ``render_beyond`` as "<setting>_<table>".
+SETTING_TABLES = ("ablation_accuracy_summary", "ablation_speed_ratio", "variant_comparison")
 # The headings of the variant_comparison verdicts, in the order they are listed.
 VERDICT_HEADINGS = {
     "removed": f"**Remove the vanishing gradient** (median training ratio between {BOUND}):",
@@ -759,11 +761,10 @@ def render_beyond(tables: dict[str, pd.DataFrame], figures: dict, settings: dict
     momentum, momentum_schedule, baseline, eta_factors) with the sections accuracy, speed,
     and, for the depth sweep, depth_sweep and chain.
     """
-    required = [
-        f"{setting}_{name}"
-        for setting in SETTINGS
-        for name in ("ablation_accuracy_summary", "ablation_speed_ratio", "variant_comparison")
-    ] + ["learning_rates", "verdict_changes"]
+    required = [f"{setting}_{name}" for setting in SETTINGS for name in SETTING_TABLES] + [
+        "learning_rates",
+        "verdict_changes",
+    ]
     missing = [name for name in required if name not in tables]
     if missing:
         raise ValueError(f"render_beyond needs the tables {missing}; given: {sorted(tables)}")
