@@ -6,7 +6,7 @@ CORES ?= 8
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet -e '.[dev,slurm]'
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $@
 
 reproduce: $(VENV)/.installed

@@ -1,8 +1,19 @@
 # Why are deep neural networks hard to train? Chapter 5 of Nielsen's
 # "Neural Networks and Deep Learning", reproduced with several seeds.
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
+
+# The run's config is config.yaml in the working directory (--directory), or --configfile.
+if not Path("config.yaml").exists() and not workflow.overwrite_configfiles:
+    raise WorkflowError(
+        f"there is no config.yaml in the working directory {Path.cwd()}. Copy the project's "
+        f"there to change it (cp {Path(workflow.basedir, 'config.yaml')} {Path.cwd()}/), "
+        f"or run with it as it is: --configfile {Path(workflow.basedir, 'config.yaml')}"
+    )
 
 
 configfile: "config.yaml"

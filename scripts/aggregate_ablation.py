@@ -5,17 +5,21 @@ import pandas as pd
 
 from vanishing_gradient.analysis import statistics
 from vanishing_gradient.support.job_log import log_to
-from vanishing_gradient.analysis.tables import read_all
+from vanishing_gradient.analysis.tables import read_runs
 
 log_to(snakemake.log[0])
 keys = statistics.BY_VARIANT_AND_ETA
-by_epoch = read_all(snakemake.input.epochs)
-runs = statistics.accuracy_by_run(by_epoch, read_all(snakemake.input.test), keys)
+epochs_a, epochs_b = ({protocol: snakemake.params.epochs[protocol]} for protocol in "AB")
+by_epoch = read_runs(snakemake.input.epochs, "epochs", epochs_a)
+runs = statistics.accuracy_by_run(by_epoch, read_runs(snakemake.input.test, "test", epochs_a), keys)
 speed = pd.concat(
-    [read_all(snakemake.input.accuracy_speed), read_all(snakemake.input.speed)],
+    [
+        read_runs(snakemake.input.accuracy_speed, "speed", epochs_a),
+        read_runs(snakemake.input.speed, "speed", epochs_b),
+    ],
     ignore_index=True,
 )
-saturation = read_all(snakemake.input.saturation)
+saturation = read_runs(snakemake.input.saturation, "saturation", epochs_a)
 saturation_summary = statistics.saturation_summary(saturation, keys)
 speed_ratio = statistics.speed_ratio(speed, keys)
 tables = {

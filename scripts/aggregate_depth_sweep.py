@@ -3,17 +3,20 @@ fitted per-layer factor beside the chain's prediction."""
 
 from vanishing_gradient.analysis import depth_sweep
 from vanishing_gradient.support.job_log import log_to
-from vanishing_gradient.analysis.tables import read_all
+from vanishing_gradient.analysis.tables import read_runs, read_table
 
 log_to(snakemake.log[0])
-by_run = depth_sweep.log_ratio_by_run(read_all(snakemake.input.speed))
+epochs, architectures = snakemake.params.epochs, snakemake.params.architectures
+by_run = depth_sweep.log_ratio_by_run(
+    read_runs(snakemake.input.speed, "speed", epochs, architectures)
+)
 tables = {
     "by_run": by_run,
     "summary": depth_sweep.depth_sweep_summary(by_run),
     "per_layer_factor": depth_sweep.per_layer_factor(
         by_run,
-        read_all(snakemake.input.factors),
-        read_all([snakemake.input.chain_summary]),
+        read_runs(snakemake.input.factors, "factors", {"B": epochs["B"]}, architectures),
+        read_table(snakemake.input.chain_summary),
         book_variant=snakemake.params.book_variant,
     ),
 }

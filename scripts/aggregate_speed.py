@@ -4,13 +4,18 @@ import pandas as pd
 
 from vanishing_gradient.analysis import statistics
 from vanishing_gradient.support.job_log import log_to
-from vanishing_gradient.analysis.tables import read_all
+from vanishing_gradient.analysis.tables import read_runs
 
 log_to(snakemake.log[0])
+epochs_a, epochs_b = ({protocol: snakemake.params.epochs[protocol]} for protocol in "AB")
 speed = pd.concat(
-    [read_all(snakemake.input.accuracy_speed), read_all(snakemake.input.speed)], ignore_index=True
+    [
+        read_runs(snakemake.input.accuracy_speed, "speed", epochs_a),
+        read_runs(snakemake.input.speed, "speed", epochs_b),
+    ],
+    ignore_index=True,
 )
-gradient_at_init = read_all(snakemake.input.gradient_at_init)
+gradient_at_init = read_runs(snakemake.input.gradient_at_init, "gradient_at_init", epochs_b)
 speed.to_csv(snakemake.output.speed, index=False)
 statistics.speed_summary(speed).to_csv(snakemake.output.summary, index=False)
 statistics.speed_at_init(speed).to_csv(snakemake.output.at_init, index=False)

@@ -1,13 +1,13 @@
 """Figures of the ablation: speed per variant, ratio heat map, accuracy, saturation."""
 
-import pandas as pd
+from vanishing_gradient.analysis.tables import read_table
 
 from vanishing_gradient.figures import ablation as ablation_plots
 from vanishing_gradient.figures.files import save_figure
 from vanishing_gradient.support.job_log import log_to
 
 log_to(snakemake.log[0])
-tables = {name: pd.read_csv(path) for name, path in snakemake.input.items()}
+tables = {name: read_table(path) for name, path in snakemake.input.items()}
 baseline = snakemake.params.baseline
 figures = {
     "variant_speed": ablation_plots.variant_speed_figure(tables["speed_summary"], baseline),

@@ -1,6 +1,6 @@
 """Figure: validation accuracy against epoch per architecture."""
 
-import pandas as pd
+from vanishing_gradient.analysis.tables import read_table
 
 from vanishing_gradient.figures.files import save_figure
 from vanishing_gradient.support.job_log import log_to
@@ -8,7 +8,7 @@ from vanishing_gradient.figures.chapter import accuracy_vs_epoch_figure
 
 log_to(snakemake.log[0])
 save_figure(
-    accuracy_vs_epoch_figure(pd.read_csv(snakemake.input[0])),
+    accuracy_vs_epoch_figure(read_table(snakemake.input[0])),
     snakemake.output,
     dpi=snakemake.params.dpi,
 )

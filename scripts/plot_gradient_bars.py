@@ -1,6 +1,6 @@
 """Figure: averaged dC/db of every neuron of each hidden layer at initialisation, per seed."""
 
-import pandas as pd
+from vanishing_gradient.analysis.tables import read_table
 
 from vanishing_gradient.figures.files import save_figure
 from vanishing_gradient.support.job_log import log_to
@@ -8,7 +8,7 @@ from vanishing_gradient.figures.chapter import gradient_bars_figure
 
 log_to(snakemake.log[0])
 figure = gradient_bars_figure(
-    pd.read_csv(snakemake.input[0]),
+    read_table(snakemake.input[0]),
     architecture=snakemake.params.architecture,
     book_neurons=snakemake.params.book_neurons,
 )

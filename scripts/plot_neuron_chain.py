@@ -1,6 +1,6 @@
 """Figures of the neuron chain: vanishing with depth, exploding, the unstable width."""
 
-import pandas as pd
+from vanishing_gradient.analysis.tables import read_table
 
 from vanishing_gradient.figures import chain as chain_plots
 from vanishing_gradient.figures.files import save_figure
@@ -8,11 +8,9 @@ from vanishing_gradient.support.job_log import log_to
 
 log_to(snakemake.log[0])
 figures = {
-    "vanishing": chain_plots.chain_vanishing_figure(pd.read_csv(snakemake.input.summary)),
-    "exploding": chain_plots.chain_exploding_figure(pd.read_csv(snakemake.input.exploding)),
-    "unstable_width": chain_plots.unstable_width_figure(
-        pd.read_csv(snakemake.input.unstable_width)
-    ),
+    "vanishing": chain_plots.chain_vanishing_figure(read_table(snakemake.input.summary)),
+    "exploding": chain_plots.chain_exploding_figure(read_table(snakemake.input.exploding)),
+    "unstable_width": chain_plots.unstable_width_figure(read_table(snakemake.input.unstable_width)),
 }
 for name, figure in figures.items():
     save_figure(figure, snakemake.output[name], dpi=snakemake.params.dpi)

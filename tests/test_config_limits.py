@@ -40,6 +40,11 @@ def test_the_projects_config_has_no_problem():
             "(data.validation_size is held out) (50,000)",
         ),
         (
+            lambda c: c["data"].update(validation_size=60_000),
+            "data.validation_size is 60,000, which leaves no training split: the training "
+            "file holds 60,000 images; give at most 59,999",
+        ),
+        (
             lambda c: c["speed"].update(training_size=50_001),
             "speed.training_size is 50,001, more than the training split's images",
         ),
@@ -82,6 +87,7 @@ def test_the_projects_config_has_no_problem():
     ],
     ids=[
         "accuracy-training-size",
+        "validation-size",
         "speed-training-size",
         "mini-batch",
         "probe",
@@ -148,3 +154,13 @@ def test_the_schemas_error_for_a_bad_protocol_value_names_its_key(section, key):
     assert "'ten' is not of type" in message
     assert f"['{section}']['properties']['{key}']" in message
     assert "Unevaluated properties" not in message and "unexpected" not in message
+
+
+def test_a_dpi_whose_figures_would_not_fit_in_memory_is_refused_naming_its_key():
+    """The issue's 30,000 dpi: a 10 x 4 inch figure of 300,000 x 120,000 pixels."""
+    assert validate(changed(lambda c: c["figures"].update(dpi=600)), schema=str(SCHEMA)) is None
+    with pytest.raises(WorkflowError) as refused:
+        validate(changed(lambda c: c["figures"].update(dpi=30_000)), schema=str(SCHEMA))
+    message = str(refused.value)
+    assert "30000 is greater than the maximum of 600" in message
+    assert "['figures']['properties']['dpi']" in message

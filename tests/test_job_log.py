@@ -1,11 +1,12 @@
 """A job's log: what it says, and that a rerun replaces it."""
 
 import logging
+import subprocess
 import sys
 
 import pytest
 
-from vanishing_gradient.support.job_log import log_to
+from vanishing_gradient.support.job_log import OUT_OF_MEMORY, log_to
 
 
 @pytest.fixture
@@ -42,3 +43,20 @@ def test_an_uncaught_error_is_logged_with_its_message(tmp_path, restore_logging,
     except RuntimeError:
         sys.excepthook(*sys.exc_info())
     assert "job failed: 784-30-10 seed 1 diverged in epoch 1" in log.read_text()
+
+
+def test_a_job_out_of_memory_says_so_on_its_first_line(tmp_path):
+    """A job that asks numpy for more memory than there is: its first line on stderr, and in
+    its log, names the cause and the fix before Python's traceback."""
+    log = tmp_path / "figure.log"
+    job = (
+        "import numpy as np\n"
+        "from vanishing_gradient.support.job_log import log_to\n"
+        f"log_to({str(log)!r})\n"
+        "np.empty((10**8, 10**8))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", job], capture_output=True, text=True)
+    assert done.returncode != 0
+    assert done.stderr.splitlines()[0] == OUT_OF_MEMORY
+    assert "Unable to allocate" in done.stderr
+    assert OUT_OF_MEMORY in log.read_text()

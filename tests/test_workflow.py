@@ -4,6 +4,7 @@ import hashlib
 import importlib.metadata
 import re
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -514,6 +515,28 @@ def test_a_changed_cached_download_is_refused_when_read(workflow_copy):
     assert split.read_bytes() == before
 
 
+@pytest.mark.parametrize("cut", ["to its header", "in the middle of a row"])
+def test_a_cut_run_table_is_refused_and_its_fix_gives_back_the_tables(workflow_copy, cut):
+    """The issue's case: a run's epochs table cut short. The aggregation refuses it, naming the
+    file and the fix, and the report built from the whole table stays as it was (Snakemake
+    then has nothing to rebuild until a job after the table must run). The fix it names
+    gives back the same tables (the report differs in its time alone)."""
+    table = Path("results", "accuracy", "784-6-10", "seed1.epochs.csv")
+    summary = workflow_copy / "results" / "tables" / "accuracy_summary.csv"
+    report = workflow_copy / "results" / "report.md"
+    tables, report_before = summary.read_bytes(), report.read_bytes()
+    text = (workflow_copy / table).read_text()
+    cut_text = text.splitlines(keepends=True)[0] if cut == "to its header" else text[:-7]
+    (workflow_copy / table).write_text(cut_text)
+    done = snakemake(workflow_copy, check=False)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert f"{table}: " in output and f"snakemake --forcerun {table} " in output
+    assert not summary.exists() and report.read_bytes() == report_before
+    snakemake(workflow_copy, "--forcerun", str(table))
+    assert summary.read_bytes() == tables
+
+
 def diverge(workdir, *targets: str) -> str:
     """Rerun ``targets`` of the finished workflow with protocol A's eta so large that every
     run of it diverges in its first epoch; return what Snakemake printed."""
@@ -553,6 +576,16 @@ def test_diverging_variant_is_named_as_the_variant(workflow_copy):
     assert message in log.read_text() and "test accuracy" not in log.read_text()
     results = workflow_copy / "results" / "ablation" / "accuracy" / variant / "eta1e+308"
     assert not list(results.glob("seed2.*"))
+
+
+def test_a_working_directory_without_a_config_names_both_fixes(tmp_path):
+    done = snakemake(tmp_path, "--dry-run", check=False)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert f"there is no config.yaml in the working directory {tmp_path}" in output
+    config = ROOT / "config.yaml"
+    assert f"cp {config} {tmp_path}/" in output and f"--configfile {config}" in output
+    assert "Job stats" in snakemake(tmp_path, "--dry-run", "--configfile", str(config)).stdout
 
 
 def test_config_typo_fails_before_any_job(workflow_copy):

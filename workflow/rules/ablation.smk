@@ -111,6 +111,7 @@ checkpoint select_learning_rates:
         runtime="5m",
     params:
         code=script_code("select_learning_rates"),
+        epochs={"A": config["ablation"]["accuracy_epochs"]},
         default_etas=lambda wildcards: sorted(
             (variant, float(eta)) for variant, eta in book_etas("accuracy").items()
         ),
@@ -154,6 +155,10 @@ rule aggregate_ablation:
         runtime="5m",
     params:
         code=script_code("aggregate_ablation"),
+        epochs={
+            "A": config["ablation"]["accuracy_epochs"],
+            "B": config["ablation"]["speed_epochs"],
+        },
         baseline=ablation_baseline(),
     script:
         "../../scripts/aggregate_ablation.py"

@@ -31,6 +31,7 @@ rule aggregate_accuracy:
         runtime="5m",
     params:
         code=script_code("aggregate_accuracy"),
+        epochs={"A": config["accuracy"]["epochs"]},
     script:
         "../../scripts/aggregate_accuracy.py"
 
@@ -69,5 +70,6 @@ rule aggregate_speed:
         runtime="5m",
     params:
         code=script_code("aggregate_speed"),
+        epochs={"A": config["accuracy"]["epochs"], "B": config["speed"]["epochs"]},
     script:
         "../../scripts/aggregate_speed.py"

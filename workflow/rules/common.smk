@@ -9,6 +9,7 @@ import pandas as pd
 
 from vanishing_gradient.analysis.learning_rates import SETTINGS, selected_etas
 from vanishing_gradient.data.mnist import MNIST_FILES
+from vanishing_gradient.experiments.depth_runs import sweep_architecture
 from vanishing_gradient.experiments.learning_rates import (
     default_eta,
     eta_grid,

@@ -59,6 +59,14 @@ rule aggregate_depth_sweep:
     params:
         code=script_code("aggregate_depth_sweep"),
         book_variant=BOOK_VARIANT["name"],
+        epochs={
+            "A": config["depth_sweep"]["accuracy_epochs"],
+            "B": config["depth_sweep"]["speed_epochs"],
+        },
+        architectures=[
+            sweep_architecture(layers, config["depth_sweep"]["width"])
+            for layers in sorted(config["depth_sweep"]["hidden_layers"])
+        ],
     script:
         "../../scripts/aggregate_depth_sweep.py"
 

@@ -16,6 +16,18 @@ from .remedies import REMEDIES
 # that says, in every table, whether a run has that remedy
 REMEDY_COLUMNS = {part: remedy.column for part, remedy in REMEDIES.items()}
 VARIANT_COLUMNS = ("variant", "activation", "initialiser", "optimiser", *REMEDY_COLUMNS.values())
+# the type of every identity column's values
+IDENTITY_TYPES = {
+    "protocol": str,
+    "variant": str,
+    "activation": str,
+    "initialiser": str,
+    "optimiser": str,
+    **{column: bool for column in REMEDY_COLUMNS.values()},
+    "eta": float,
+    "architecture": str,
+    "seed": int,
+}
 
 
 def variant_name(activation: str, initialiser: str, optimiser: str, **remedies: bool) -> str:
@@ -71,6 +83,18 @@ def has_remedy(parts: dict) -> bool:
     a ``modern`` optimiser (``optimisers.OPTIMISERS``) or any of ``REMEDIES``."""
     modern = parts["optimiser"] in OPTIMISERS and OPTIMISERS[parts["optimiser"]].modern
     return modern or any(bool(parts[c]) for c in REMEDY_COLUMNS.values())
+
+
+def identity_columns(variant: bool = False, eta: bool = False) -> tuple[str, ...]:
+    """The columns ``run_identity`` writes, in order, for a run with or without a variant and
+    a learning rate of its own."""
+    return (
+        "protocol",
+        *(VARIANT_COLUMNS if variant else ()),
+        *(("eta",) if eta else ()),
+        "architecture",
+        "seed",
+    )
 
 
 def run_identity(

@@ -3,9 +3,8 @@ states, and the figures with their rendered captions."""
 
 from pathlib import Path
 
-import pandas as pd
-
 from ..analysis.learning_rates import SETTINGS
+from ..analysis.tables import read_table
 from .beyond import SETTING_TABLES, render_beyond
 from .captions import render_caption
 from .chapter import render_chapter
@@ -43,7 +42,7 @@ def markdown(
 ) -> str:
     """The whole report as Markdown: the chapter's sections, "Beyond the chapter" and the
     provenance ``origin``, from the tables at ``table_paths`` (name -> CSV path)."""
-    tables = {name: pd.read_csv(table_paths[name]) for name in CHAPTER_TABLES + BEYOND_TABLES}
+    tables = {name: read_table(table_paths[name]) for name in CHAPTER_TABLES + BEYOND_TABLES}
     chapter = render_chapter(
         {name: tables[name] for name in CHAPTER_TABLES},
         chapter_figures,

@@ -53,13 +53,18 @@ def non_finite_problems(value, key: str = "") -> list[str]:
 
 
 def size_problems(config: dict) -> list[str]:
-    """Sizes beyond the data or beyond the set they are taken from. A validation set that
-    leaves no training split is left to the preparation of the split, which names it."""
+    """Sizes beyond the data or beyond the set they are taken from, starting with a
+    validation set that leaves no training split."""
     split = training_split_size(config)
     split_text = "the training split's images (data.validation_size is held out)"
     problems: list[str] = []
     if split < 1:
-        split = float("inf")
+        images = split + config["data"]["validation_size"]
+        return [
+            f"data.validation_size is {config['data']['validation_size']:,}, which leaves no "
+            f"training split: the training file holds {images:,} images; give at most "
+            f"{images - 1:,}"
+        ]
     for section in ("accuracy", "speed"):
         protocol = config[section]
         _at_most(problems, f"{section}.training_size", protocol["training_size"], split, split_text)
