@@ -38,7 +38,8 @@ from ..model.network import parse_architecture
 
 
 class DamagedTable(ValueError):
-    """A table that was not written whole by the job that writes it."""
+    """A table that is not what the job that writes it writes: cut short, damaged, or of
+    another run or configuration."""
 
     def __init__(self, path, problem: str):
         super().__init__(
