@@ -107,9 +107,15 @@ def test_after_the_warm_up_no_training_job_compiles(tmp_path):
 
 def test_every_rule_that_waits_for_the_record_runs_every_kernel():
     """A new record (a new version of the kernels' code) then reruns no job that its own code
-    version would not rerun."""
+    version would not rerun. A training rule's script is its ``job`` (warm_job)."""
     waiting = [
-        re.search(r'script:\s+"\.\./\.\./scripts/(\w+)\.py"', rule).group(1)
+        next(
+            name
+            for name in re.search(
+                r'job=warm_job\("(\w+)"\)|script:\s+"\.\./\.\./scripts/(\w+)\.py"', rule
+            ).groups()
+            if name
+        )
         for path in (ROOT / "workflow" / "rules").glob("*.smk")
         for rule in path.read_text().split("\nrule ")
         if "rules.compile_kernels.output.record" in rule

@@ -22,6 +22,7 @@ import yaml
 
 from conftest import ROOT, snakemake_command, tiny_config, write_config
 from vanishing_gradient.data.idx import read_idx, write_idx
+from vanishing_gradient.experiments.warm_runs import STARTED
 
 pytestmark = pytest.mark.workflow
 
@@ -329,6 +330,17 @@ def test_slurm_jobs_reserve_only_what_their_runs_use(slurm_workflow):
     assert not wasteful, "SLURM jobs reserve what their runs never use at once:\n" + "\n".join(
         [*wasteful, summary]
     )
+
+
+def test_a_group_of_training_runs_starts_one_warm_process(slurm_workflow):
+    """Every run of a group job is a fork of one warm process (experiments.warm_runs), which the
+    job's first run starts: its SLURM log says so once, whatever the number of its runs."""
+    workdir, _, _ = slurm_workflow
+    groups = list((workdir / ".snakemake" / "slurm_logs").glob("group_train_*/*.log"))
+    runs = {log: len(slurm_job(workdir, log.stem).runs) for log in groups}
+    assert max(runs.values()) >= 5, f"some group holds five runs: {runs}"
+    for log in groups:
+        assert log.read_text().count(STARTED) == 1, f"{log}: {runs[log]} runs"
 
 
 def test_slurm_run_gives_the_local_numbers(slurm_workflow, finished_workflow):

@@ -23,6 +23,7 @@ rule train_variant_for_accuracy:
         run_slot=1,
     params:
         code=script_code("train_for_accuracy"),
+        job=warm_job("train_for_accuracy"),
         architecture=config["ablation"]["architecture"],
         variant=variant_settings,
         protocol=lambda wildcards: protocol_params(
@@ -31,7 +32,7 @@ rule train_variant_for_accuracy:
         probe_size=config["accuracy"]["probe_size"],
         train_cost_size=config["accuracy"]["train_cost_size"],
     script:
-        "../../scripts/train_for_accuracy.py"
+        WARM_RUN
 
 
 rule train_variant_for_speed:
@@ -53,13 +54,14 @@ rule train_variant_for_speed:
         run_slot=1,
     params:
         code=script_code("train_for_speed"),
+        job=warm_job("train_for_speed"),
         architecture=config["ablation"]["architecture"],
         variant=variant_settings,
         protocol=lambda wildcards: protocol_params(
             "speed", epochs=config["ablation"]["speed_epochs"], eta=wildcards.eta
         ),
     script:
-        "../../scripts/train_for_speed.py"
+        WARM_RUN
 
 
 rule search_learning_rate:
@@ -82,6 +84,7 @@ rule search_learning_rate:
         run_slot=1,
     params:
         code=script_code("search_learning_rate"),
+        job=warm_job("search_learning_rate"),
         architecture=config["ablation"]["architecture"],
         variant=variant_settings,
         protocol=lambda wildcards: protocol_params(
@@ -90,7 +93,7 @@ rule search_learning_rate:
         probe_size=config["accuracy"]["probe_size"],
         train_cost_size=config["accuracy"]["train_cost_size"],
     script:
-        "../../scripts/search_learning_rate.py"
+        WARM_RUN
 
 
 checkpoint select_learning_rates:

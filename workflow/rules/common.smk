@@ -34,6 +34,9 @@ from vanishing_gradient.training.kernel_version import kernels_version
 
 SCRIPTS = Path(workflow.basedir) / "scripts"
 BOOK_VARIANT = {"name": "sigmoid-default-sgd"}
+# A training rule's script: it runs the rule's own script (params.job, warm_job) in a fork of a
+# warm process that has imported and loaded the trainer once (vanishing_gradient.experiments.warm_runs).
+WARM_RUN = "../../scripts/warm_run.py"
 
 
 onstart:
@@ -65,6 +68,13 @@ def script_code(script):
     every rule that runs project code takes it as its ``code`` param, so a change to what the
     script or any package module it imports does reruns the rule, and a comment does not."""
     return code_version(SCRIPTS / f"{script}.py")
+
+
+def warm_job(script):
+    """The ``job`` param of a training rule: ``scripts/<script>.py``, which WARM_RUN runs in a
+    warm process, named relative to the scripts folder so that no checkout's path enters a
+    param."""
+    return f"{script}.py"
 
 
 def code_versions():

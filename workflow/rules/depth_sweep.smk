@@ -20,6 +20,7 @@ rule sweep_depth:
         runtime="30m",
     params:
         code=script_code("sweep_depth"),
+        job=warm_job("sweep_depth"),
         hidden_layers=sorted(config["depth_sweep"]["hidden_layers"]),
         width=config["depth_sweep"]["width"],
         variant=variant_params,
@@ -31,7 +32,7 @@ rule sweep_depth:
         ),
         probe_size=config["accuracy"]["probe_size"],
     script:
-        "../../scripts/sweep_depth.py"
+        WARM_RUN
 
 
 rule aggregate_depth_sweep:

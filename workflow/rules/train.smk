@@ -44,13 +44,14 @@ rule train_for_accuracy:
         run_slot=1,
     params:
         code=script_code("train_for_accuracy"),
+        job=warm_job("train_for_accuracy"),
         architecture=lambda wildcards: wildcards.architecture,
         variant=BOOK_VARIANT,
         protocol=protocol_params("accuracy"),
         probe_size=config["accuracy"]["probe_size"],
         train_cost_size=config["accuracy"]["train_cost_size"],
     script:
-        "../../scripts/train_for_accuracy.py"
+        WARM_RUN
 
 
 rule train_for_speed:
@@ -72,8 +73,9 @@ rule train_for_speed:
         run_slot=1,
     params:
         code=script_code("train_for_speed"),
+        job=warm_job("train_for_speed"),
         architecture=lambda wildcards: wildcards.architecture,
         variant=BOOK_VARIANT,
         protocol=protocol_params("speed"),
     script:
-        "../../scripts/train_for_speed.py"
+        WARM_RUN

@@ -18,18 +18,19 @@ weight gradients, and ``2 sum_{l>=2} n_{l-1} n_l`` to propagate deltas.
 Then, per protocol, a workflow job of the book's size (A: 30 epochs; B: 500 epochs of
 784-30-30-30-30-10 on 1,000 images) split into processor seconds of
 
-* fixed cost: a fresh process that imports what a job imports (with Snakemake's script
-  preamble when Snakemake is installed), maps the prepared split and loads the compiled
-  trainer (a run of one epoch on 10 images), plus the run's own set-up;
+* fixed cost: a run's start-up, what a job does before its first epoch (a run of one
+  epoch on 10 images) as a client of the warm process (``experiments.warm_runs``), with
+  Snakemake's script preamble when Snakemake is installed; plus the run's own set-up;
 * training: the passes over the data (the trainer's epochs; for B also the recorded pass
   when it is not the update's);
 * monitoring: everything the protocol measures (A: validation, training cost, probe speeds
   and saturation, the test; B: the norms and checks of the records);
 
 as shares of the job, and the monitoring after an epoch over that epoch's training.
-Protocol A is timed over ``--accuracy-epochs`` epochs and scaled to 30. The fixed cost's
-fresh process, a run's start-up, is timed over ``--start-processes`` processes one after the
-other, and printed first as the min, median and max of their wall and processor seconds.
+Protocol A is timed over ``--accuracy-epochs`` epochs and scaled to 30. A run's start-up is
+timed over ``--start-processes`` processes one after the other, both in a fresh process (as
+before the warm process) and as the warm process's client, and printed first as the min,
+median and max of their wall and processor seconds.
 """
 
 import os
@@ -62,19 +63,42 @@ ARCHITECTURES = ("784-30-10", "784-30-30-30-30-10")
 ETA, LMBDA, MINI_BATCH = 0.1, 5.0, 10
 ACCURACY_EPOCHS, SPEED = 30, Protocol(1000, 500, 1000, ETA, LMBDA)
 
-# What a training job does before its first epoch, in a fresh process (argv: split, architecture).
-_JOB_START = """
+# What a training job's process imports before its script: Snakemake's script preamble.
+_PREAMBLE = """
 import sys
 try:
     import pickle
-    from snakemake.iocontainers import Snakemake  # what Snakemake's script preamble imports
+    from snakemake.iocontainers import Snakemake
+    from snakemake.logging import logger
 except ImportError:
     pass
+"""
+# What a training job does before its first epoch, as a script whose global ``snakemake``
+# is [split, architecture]; it prints the processor seconds of its own process.
+_JOB_START = """
+import time
 from vanishing_gradient.support.job_log import log_to
 from vanishing_gradient.data.prepared import load_split
 from vanishing_gradient.experiments.protocols import Protocol, run_speed_protocol
-run_speed_protocol(sys.argv[2], 1, load_split(sys.argv[1]), Protocol(10, 1, 10, 0.1, 5.0))
+split, architecture = snakemake
+run_speed_protocol(architecture, 1, load_split(split), Protocol(10, 1, 10, 0.1, 5.0))
+print(time.process_time())
 """
+# A job started both ways (argv: the script above, split, architecture): in a fresh process,
+# and as a client of the warm server (experiments.warm_runs), which runs it in a fork; with
+# whether the script runs in another process than the one started.
+START_COMMANDS = {
+    "fresh process": (
+        _PREAMBLE + "snakemake = sys.argv[2:]\nexec(open(sys.argv[1]).read())",
+        False,
+    ),
+    "warm server's client": (
+        _PREAMBLE
+        + "from vanishing_gradient.experiments.warm_runs import run_warm\n"
+        + "sys.exit(run_warm(sys.argv[1], sys.argv[2:]))",
+        True,
+    ),
+}
 
 
 def epoch_flops(sizes: tuple[int, ...], n: int) -> float:
@@ -156,31 +180,43 @@ def measure(epoch, net, x, y, order, rows: int, prepare=lambda x: x) -> tuple[fl
     return seconds, peak
 
 
-def job_start_seconds(split: Path, architecture: str, processes: int) -> list[tuple[float, float]]:
-    """(processor, wall) seconds of each of ``processes`` fresh processes, one after the other,
-    doing what a job does before its first epoch (``_JOB_START``); one more runs before them,
-    so the compiled code is in the cache."""
-    command = [sys.executable, "-c", _JOB_START, str(split), architecture]
-    subprocess.run(command, check=True)
+def job_start_seconds(
+    command: list[str], processes: int, forked: bool
+) -> list[tuple[float, float]]:
+    """(processor, wall) seconds of each of ``processes`` runs of ``command`` (a job's start,
+    START_COMMANDS), one after the other; one more runs before them, so the compiled code is
+    in the cache and a warm server is up. When the script runs in a fork (``forked``), the
+    processor seconds add the fork's, which the script prints (``_JOB_START``)."""
+    subprocess.run(command, check=True, capture_output=True)
     times = []
     for _ in range(processes):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        subprocess.run(command, check=True)
+        printed = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         wall = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        times.append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, wall))
+        own = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        times.append((own + (float(printed) if forked else 0.0), wall))
     return times
 
 
 def start_up(split: Path, processes: int) -> float:
-    """Print the start-up of a training run, over ``processes`` fresh processes: min, median
-    and max of their wall and processor seconds; return the median processor seconds."""
-    times = np.array(job_start_seconds(split, ARCHITECTURES[-1], processes))
-    print(f"\nstart-up of a training run, {processes} fresh processes: min / median / max")
-    for name, column in (("processor s", 0), ("wall s", 1)):
-        values = times[:, column]
-        print(f"{name:<12} {values.min():6.3f} {np.median(values):6.3f} {values.max():6.3f}")
+    """Print the start-up of a training run, over ``processes`` processes started each way
+    (START_COMMANDS): min, median and max of their wall and processor seconds; return the
+    warm client's median processor seconds, what a workflow's training job pays."""
+    print(f"\nstart-up of a training run, {processes} processes each: min / median / max")
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "job_start.py"
+        script.write_text(_JOB_START)
+        for way, (code, forked) in START_COMMANDS.items():
+            command = [sys.executable, "-c", code, str(script), str(split), ARCHITECTURES[-1]]
+            times = np.array(job_start_seconds(command, processes, forked))
+            for name, column in (("processor s", 0), ("wall s", 1)):
+                values = times[:, column]
+                print(
+                    f"{way:<22} {name:<12} {values.min():6.3f} {np.median(values):6.3f} "
+                    f"{values.max():6.3f}"
+                )
     return float(np.median(times[:, 0]))
 
 

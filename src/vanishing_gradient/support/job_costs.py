@@ -7,6 +7,10 @@ tab-separated file per job, with its wall seconds ``s``, processor seconds ``cpu
 peak resident memory ``max_rss`` (MB). Per rule this prints the number of jobs, the sum and
 the median of their wall seconds, the sum of their processor seconds and the largest peak
 resident memory (what a rule's ``mem_mb`` is set from), then the totals.
+
+A training rule's job is a client that has its run done in a fork of the warm process
+(``experiments.warm_runs``): its benchmark counts the client alone, and its wall seconds are the
+run's. The run's own processor seconds are the last line of its log.
 """
 
 import argparse
