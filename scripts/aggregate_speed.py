@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from vanishing_gradient.analysis import statistics
+from vanishing_gradient.analysis import speed as speed_tables
 from vanishing_gradient.support.job_log import log_to
 from vanishing_gradient.analysis.tables import read_runs
 
@@ -17,7 +17,7 @@ speed = pd.concat(
 )
 gradient_at_init = read_runs(snakemake.input.gradient_at_init, "gradient_at_init", epochs_b)
 speed.to_csv(snakemake.output.speed, index=False)
-statistics.speed_summary(speed).to_csv(snakemake.output.summary, index=False)
-statistics.speed_at_init(speed).to_csv(snakemake.output.at_init, index=False)
-statistics.speed_ratio(speed).to_csv(snakemake.output.ratio, index=False)
+speed_tables.speed_summary(speed).to_csv(snakemake.output.summary, index=False)
+speed_tables.speed_at_init(speed).to_csv(snakemake.output.at_init, index=False)
+speed_tables.speed_ratio(speed).to_csv(snakemake.output.ratio, index=False)
 gradient_at_init.to_csv(snakemake.output.gradient_at_init, index=False)

@@ -129,6 +129,13 @@ def planned_jobs(workdir: Path, project: Path = ROOT) -> dict[str, int]:
     }
 
 
+def planned_resources(workdir: Path) -> dict[str, str]:
+    """Rule -> the resources a dry run prints for its jobs (the last job's line)."""
+    plan = snakemake(workdir, "--dry-run").stdout
+    job = r"^(?:local)?(?:rule|checkpoint) (\w+):\n(?:    .*\n)*?    resources: (.*)$"
+    return dict(re.findall(job, plan, flags=re.M))
+
+
 def write_config(workdir: Path, config: dict) -> None:
     (workdir / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
 

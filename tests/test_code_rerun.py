@@ -98,9 +98,10 @@ def test_an_edit_in_the_report_code_rewrites_only_the_report(workflow_copy, proj
     assert set(planned_jobs(workflow_copy, project)) == {"write_report", "all"}
 
 
-def test_an_edit_in_the_statistics_redoes_tables_figures_and_report(workflow_copy, project):
-    module(project, "analysis/statistics").write_text(
-        module(project, "analysis/statistics").read_text() + LOGIC
+def test_an_edit_in_the_summaries_keys_redoes_tables_figures_and_report(workflow_copy, project):
+    """Every summary table is keyed and ordered by ``analysis/summary_rows``."""
+    module(project, "analysis/summary_rows").write_text(
+        module(project, "analysis/summary_rows").read_text() + LOGIC
     )
     jobs = set(planned_jobs(workflow_copy, project))
     assert {"aggregate_accuracy", "aggregate_speed", "aggregate_ablation", "write_report"} <= jobs

@@ -11,7 +11,7 @@ import pytest
 from vanishing_gradient.support.code_version import PACKAGE_DIR
 from vanishing_gradient.training.kernel_version import KERNEL_MODULES
 
-# One epoch of the batch-norm trainer (remedies._remedies_epoch), which reads
+# One epoch of the batch-norm trainer (general.batch_norm_forward), which reads
 # network.RUNNING_MOMENTUM as a compiled-in constant: prints a running mean and the cache
 # directory the process used.
 RUN = """

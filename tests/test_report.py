@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vanishing_gradient.analysis import statistics
+from vanishing_gradient.analysis import accuracy as accuracy_tables
+from vanishing_gradient.analysis import speed as speed_tables
+from vanishing_gradient.book import SPEED_AT_INIT
 from vanishing_gradient.report.chapter import depth_verdict, render_chapter
 from vanishing_gradient.report.document import markdown_to_html, render_report
 from vanishing_gradient.report.formatting import p_text, pct
@@ -101,7 +103,7 @@ def per_run_rows(first_layer_speed: float = 0.05):
             tests.append(
                 {"architecture": architecture, "seed": seed, "test_accuracy": final - 0.001}
             )
-            book = statistics.book.SPEED_AT_INIT.get(architecture, ())
+            book = SPEED_AT_INIT.get(architecture, ())
             for protocol in ("A", "B") if layers >= 2 else ("A",):  # B: deep networks only
                 for epoch in (0, 1, 2):
                     for layer in range(1, layers + 1):
@@ -123,12 +125,12 @@ def per_run_rows(first_layer_speed: float = 0.05):
 
 def chapter_tables(first_layer_speed: float = 0.05, finals=None) -> dict[str, pd.DataFrame]:
     by_epoch, tests, speed = per_run_rows(first_layer_speed)
-    runs = statistics.accuracy_by_run(by_epoch, tests)
+    runs = accuracy_tables.accuracy_by_run(by_epoch, tests)
     tables = {
-        "accuracy_summary": statistics.accuracy_summary(runs),
-        "depth_comparison": statistics.depth_comparison(runs),
-        "speed_at_init": statistics.speed_at_init(speed),
-        "speed_ratio": statistics.speed_ratio(speed),
+        "accuracy_summary": accuracy_tables.accuracy_summary(runs),
+        "depth_comparison": accuracy_tables.depth_comparison(runs),
+        "speed_at_init": speed_tables.speed_at_init(speed),
+        "speed_ratio": speed_tables.speed_ratio(speed),
     }
     return {name: _through_csv(table) for name, table in tables.items()}
 

@@ -10,17 +10,21 @@ import pytest
 
 import test_depth_sweep as planted_sweep
 from vanishing_gradient.experiments import chain
-from vanishing_gradient.analysis import depth_sweep, learning_rates, statistics
+from vanishing_gradient.analysis import depth_sweep, learning_rates
+from vanishing_gradient.analysis import accuracy as accuracy_tables
+from vanishing_gradient.analysis import saturation as saturation_tables
+from vanishing_gradient.analysis import speed as speed_tables
+from vanishing_gradient.analysis import summary_rows
+from vanishing_gradient.analysis import variant_verdicts
 from vanishing_gradient.model.identity import variant_columns
-from vanishing_gradient.report.beyond import (
-    HELPS_TEXT,
-    SATURATION_VERDICT_TEXT,
+from vanishing_gradient.report.beyond import render_beyond
+from vanishing_gradient.report.depth_sweep import slope_verdict, sweep_remedies_text
+from vanishing_gradient.report.remedies import HELPS_TEXT
+from vanishing_gradient.report.saturation import SATURATION_VERDICT_TEXT
+from vanishing_gradient.report.verdicts import (
     SPEED_VERDICT_TEXT,
     VERDICT_HEADINGS,
     accuracy_verdict,
-    render_beyond,
-    slope_verdict,
-    sweep_remedies_text,
 )
 from vanishing_gradient.figures.labels import num
 from vanishing_gradient.report.formatting import interval, p_text, pct
@@ -142,21 +146,23 @@ def per_run_rows(
 
 def setting_tables(setting: str, variants: dict, etas: dict, **saturation) -> dict:
     """The ablation's tables of one setting, named as the report reads them."""
-    keys = statistics.BY_VARIANT_AND_ETA
+    keys = summary_rows.BY_VARIANT_AND_ETA
     by_epoch, tests, speed, per_run_saturation = per_run_rows(
         variants=variants, etas=etas, **saturation
     )
-    runs = statistics.accuracy_by_run(by_epoch, tests, keys)
-    speed_ratio = statistics.speed_ratio(speed, keys)
-    saturation_summary = statistics.saturation_summary(per_run_saturation, keys)
+    runs = accuracy_tables.accuracy_by_run(by_epoch, tests, keys)
+    speed_ratio = speed_tables.speed_ratio(speed, keys)
+    saturation_summary = saturation_tables.saturation_summary(per_run_saturation, keys)
     tables = {
-        f"{setting}_ablation_accuracy_summary": statistics.accuracy_spread(runs, keys),
+        f"{setting}_ablation_accuracy_summary": accuracy_tables.accuracy_spread(runs, keys),
         f"{setting}_ablation_speed_ratio": speed_ratio,
-        f"{setting}_variant_comparison": statistics.variant_comparison(runs, speed_ratio, BASELINE),
+        f"{setting}_variant_comparison": variant_verdicts.variant_comparison(
+            runs, speed_ratio, BASELINE
+        ),
     }
     if setting == "book":
         tables["ablation_saturation_summary"] = saturation_summary
-        tables["ablation_saturation_check"] = statistics.saturation_check(
+        tables["ablation_saturation_check"] = saturation_tables.saturation_check(
             saturation_summary, BASELINE
         )
     return tables

@@ -1,10 +1,12 @@
 """The warning when --cores would size the SLURM group jobs (vanishing_gradient.support.slurm_groups);
 tests/test_slurm.py checks on a one-node cluster what the group jobs ask for."""
 
-import re
 from pathlib import Path
 
+import pytest
 import yaml
+
+from conftest import planned_resources, tiny_config, write_config
 
 from vanishing_gradient.support.slurm_groups import group_request_warning, runs_at_once
 
@@ -38,16 +40,13 @@ def test_no_warning_when_groups_ask_for_one_run():
     assert group_request_warning(8, None, GROUPED, local_exec=True) is None, "local runs"
 
 
-def test_every_rule_that_takes_a_run_slot_is_grouped_on_slurm():
+@pytest.mark.workflow
+def test_every_rule_that_takes_a_run_slot_is_grouped_on_slurm(tmp_path, tiny_data):
     """A training rule (one that takes a ``run_slot``) left out of the profile's groups would
-    queue once per run."""
-    rules = "\n".join(path.read_text() for path in (ROOT / "workflow" / "rules").glob("*.smk"))
+    queue once per run. The rules and their resources are Snakemake's, from a dry run."""
+    write_config(tmp_path, tiny_config(*tiny_data))
     slotted = {
-        name
-        for name, body in re.findall(
-            r"^(?:rule|checkpoint) (\w+):\n((?:[ \t].*\n|\n)*)", rules, re.M
-        )
-        if "run_slot=1" in body
+        rule for rule, resources in planned_resources(tmp_path).items() if "run_slot=1" in resources
     }
     profile = yaml.safe_load((ROOT / "profiles" / "slurm" / "config.yaml").read_text())
     grouped = {entry.split("=")[0] for entry in profile["groups"]}

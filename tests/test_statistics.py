@@ -5,7 +5,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from vanishing_gradient.analysis import statistics
+from vanishing_gradient.analysis import accuracy as accuracy_tables
+from vanishing_gradient.analysis import saturation as saturation_tables
+from vanishing_gradient.analysis import significance
+from vanishing_gradient.analysis import speed as speed_tables
+from vanishing_gradient.analysis import summary_rows
+from vanishing_gradient.analysis import variant_verdicts
 from vanishing_gradient.model.identity import variant_columns
 
 
@@ -44,7 +49,7 @@ def test_accuracy():
 
 
 def test_accuracy_by_run_final_and_best(by_epoch, test_accuracy):
-    runs = statistics.accuracy_by_run(by_epoch, test_accuracy)
+    runs = accuracy_tables.accuracy_by_run(by_epoch, test_accuracy)
     first = runs[(runs["architecture"] == "784-30-10") & (runs["seed"] == 1)].iloc[0]
     assert first["final_val_accuracy"] == pytest.approx(0.95)
     assert first["best_val_accuracy"] == pytest.approx(0.955)
@@ -55,7 +60,9 @@ def test_accuracy_by_run_final_and_best(by_epoch, test_accuracy):
 
 
 def test_accuracy_summary_against_the_book(by_epoch, test_accuracy):
-    summary = statistics.accuracy_summary(statistics.accuracy_by_run(by_epoch, test_accuracy))
+    summary = accuracy_tables.accuracy_summary(
+        accuracy_tables.accuracy_by_run(by_epoch, test_accuracy)
+    )
     row = summary.set_index("architecture").loc["784-30-10"]
     assert row["n_seeds"] == 3
     assert row["val_accuracy_mean"] == pytest.approx(0.96)
@@ -70,7 +77,9 @@ def test_accuracy_summary_against_the_book(by_epoch, test_accuracy):
 
 
 def test_accuracy_summary_places_each_single_run_among_the_seeds(by_epoch, test_accuracy):
-    summary = statistics.accuracy_summary(statistics.accuracy_by_run(by_epoch, test_accuracy))
+    summary = accuracy_tables.accuracy_summary(
+        accuracy_tables.accuracy_by_run(by_epoch, test_accuracy)
+    )
     table = summary.set_index("architecture")
     # seeds 0.95, 0.96, 0.97 and 0.97, 0.975, 0.98; book 0.9648, 0.969; re-run 0.9647, 0.968
     assert table["seeds_below_book"].tolist() == [2, 0]
@@ -86,16 +95,16 @@ def test_accuracy_summary_places_each_single_run_among_the_seeds(by_epoch, test_
 # need n = 26 for a difference of 0.8, 64 for 0.5 and 393 for 0.2.
 @pytest.mark.parametrize("n, difference", [(26, 0.8), (64, 0.5), (393, 0.2)])
 def test_detectable_difference_gives_cohens_sample_sizes(n, difference):
-    detectable = statistics.detectable_difference(np.sqrt(2 / n), 2 * n - 2, 0.05)
+    detectable = significance.detectable_difference(np.sqrt(2 / n), 2 * n - 2, 0.05)
     assert detectable == pytest.approx(difference, abs=0.01)
     # one seed fewer a side could not detect the same difference
-    assert statistics.detectable_difference(np.sqrt(2 / (n - 1)), 2 * n - 4, 0.05) > detectable
+    assert significance.detectable_difference(np.sqrt(2 / (n - 1)), 2 * n - 4, 0.05) > detectable
 
 
 def test_detectable_difference_near_the_usual_approximation():
     """(t_{1 - alpha/2, df} + t_{power, df}) se: 3.0 with 3 seeds a side, 1.3 with 10."""
     for n, expected in ((3, 3.0), (10, 1.3)):
-        detectable = statistics.detectable_difference(np.sqrt(2 / n), 2 * n - 2, 0.05)
+        detectable = significance.detectable_difference(np.sqrt(2 / n), 2 * n - 2, 0.05)
         approximation = (stats.t.ppf(0.975, 2 * n - 2) + stats.t.ppf(0.8, 2 * n - 2)) * np.sqrt(
             2 / n
         )
@@ -124,7 +133,7 @@ def test_detectable_difference_is_found_with_its_power_in_a_simulation(
     level = 0.01
     se = np.sqrt(s1**2 / n1 + s2**2 / n2)
     nu = se**4 / ((s1**2 / n1) ** 2 / (n1 - 1) + (s2**2 / n2) ** 2 / (n2 - 1))
-    detectable = statistics.detectable_difference(se, nu, level)
+    detectable = significance.detectable_difference(se, nu, level)
 
     def power(delta):
         a = rng.normal(delta, s1, size=(20000, n1))
@@ -137,9 +146,9 @@ def test_detectable_difference_is_found_with_its_power_in_a_simulation(
 
 
 def test_detectable_difference_needs_a_spread():
-    assert np.isnan(statistics.detectable_difference(0.0, 4, 0.05))
-    assert np.isnan(statistics.detectable_difference(np.nan, 4, 0.05))
-    assert np.isnan(statistics.detectable_difference(1.0, np.nan, 0.05))
+    assert np.isnan(significance.detectable_difference(0.0, 4, 0.05))
+    assert np.isnan(significance.detectable_difference(np.nan, 4, 0.05))
+    assert np.isnan(significance.detectable_difference(1.0, np.nan, 0.05))
 
 
 def test_a_familys_detectable_difference_is_at_holms_first_level():
@@ -148,20 +157,29 @@ def test_a_familys_detectable_difference_is_at_holms_first_level():
         {"difference": d, "p_value": p, "standard_error": 0.01, "welch_df": 8.0}
         for d, p in ((0.02, 0.001), (0.001, 0.8), (0.0, np.nan))
     ]
-    table = statistics.with_family_verdicts(
+    table = significance.with_family_verdicts(
         rows,
-        ["difference", "p_value", "p_holm", "detectable_difference", "verdict"],
+        ["difference", "p_value"],
         "difference",
         "verdict",
     )
-    expected = statistics.detectable_difference(0.01, 8.0, 0.05 / 2)
+    assert table.columns.tolist() == [
+        "difference",
+        "p_value",
+        "p_holm",
+        "detectable_difference",
+        "verdict",
+    ]
+    expected = significance.detectable_difference(0.01, 8.0, 0.05 / 2)
     assert table["detectable_difference"].tolist() == pytest.approx([expected] * 3)
     assert table["verdict"].tolist() == ["higher", "within_seed_spread", "not_testable"]
-    assert expected > statistics.detectable_difference(0.01, 8.0, 0.05)
+    assert expected > significance.detectable_difference(0.01, 8.0, 0.05)
 
 
 def test_depth_comparison_is_welch(by_epoch, test_accuracy):
-    table = statistics.depth_comparison(statistics.accuracy_by_run(by_epoch, test_accuracy))
+    table = accuracy_tables.depth_comparison(
+        accuracy_tables.accuracy_by_run(by_epoch, test_accuracy)
+    )
     row = table.iloc[0]
     a, b = np.array([0.95, 0.96, 0.97]), np.array([0.97, 0.975, 0.98])
     t = (b.mean() - a.mean()) / np.sqrt(a.var(ddof=1) / 3 + b.var(ddof=1) / 3)
@@ -177,17 +195,17 @@ def test_depth_comparison_is_welch(by_epoch, test_accuracy):
     assert row["p_holm"] == pytest.approx(row["p_value"])  # a single comparison
     assert row["verdict"] == "within_seed_spread"  # p = 0.16
     assert row["detectable_difference"] == pytest.approx(
-        statistics.detectable_difference(se, df, 0.05)  # one comparison: level 0.05
+        significance.detectable_difference(se, df, 0.05)  # one comparison: level 0.05
     )
 
 
 def test_holm_by_hand():
     # sorted: 0.005, 0.01, 0.03, 0.04 -> x4, x3, x2, x1 = 0.02, 0.03, 0.06, 0.04 -> running
     # maximum 0.02, 0.03, 0.06, 0.06; NaN is no test and stays NaN
-    adjusted = statistics.holm([0.01, np.nan, 0.04, 0.03, 0.005])
+    adjusted = significance.holm([0.01, np.nan, 0.04, 0.03, 0.005])
     np.testing.assert_allclose(adjusted, [0.03, np.nan, 0.06, 0.06, 0.02])
-    np.testing.assert_allclose(statistics.holm([0.6, 0.5]), [1.0, 1.0])  # capped at 1
-    assert statistics.holm([]).size == 0
+    np.testing.assert_allclose(significance.holm([0.6, 0.5]), [1.0, 1.0])  # capped at 1
+    assert significance.holm([]).size == 0
 
 
 def test_depth_comparison_holm_across_neighbours():
@@ -204,15 +222,15 @@ def test_depth_comparison_holm_across_neighbours():
             for seed, value in enumerate(values, start=1)
         ]
     )
-    table = statistics.depth_comparison(runs)
+    table = accuracy_tables.depth_comparison(runs)
     assert table["deeper"].tolist() == list(finals)[1:]
-    np.testing.assert_allclose(table["p_holm"], statistics.holm(table["p_value"]))
+    np.testing.assert_allclose(table["p_holm"], significance.holm(table["p_value"]))
     assert table["p_holm"].iloc[0] == pytest.approx(2 * table["p_value"].iloc[0])  # m = 2
     assert table["verdict"].tolist() == ["higher", "within_seed_spread", "not_testable"]
 
 
 def test_welch_without_spread_is_not_testable():
-    test = statistics.welch([0.9, 0.9], [0.8, 0.8])
+    test = significance.welch([0.9, 0.9], [0.8, 0.8])
     assert test["difference"] == pytest.approx(0.1)
     assert np.isnan(test["p_value"]) and np.isnan(test["ci_low"])
 
@@ -260,7 +278,9 @@ def test_variant_comparison_against_the_baseline():
         "tanh-default-sgd": 3.5,
         "relu-he-nesterov": 0.2,
     }
-    table = statistics.variant_comparison(*_variant_rows(accuracies, ratios), "sigmoid-default-sgd")
+    table = variant_verdicts.variant_comparison(
+        *_variant_rows(accuracies, ratios), "sigmoid-default-sgd"
+    )
     assert table["variant"].tolist() == [
         "tanh-glorot-sgd",
         "sigmoid-large-sgd",
@@ -275,7 +295,7 @@ def test_variant_comparison_against_the_baseline():
     assert row["p_value"] == pytest.approx(expected.pvalue)
     assert row["ci_low"] < row["accuracy_difference"] < row["ci_high"] < 0
     assert table["verdict"].tolist() == ["removed", "worse", "reduced", "reversed"]
-    np.testing.assert_allclose(table["p_holm"], statistics.holm(table["p_value"]))
+    np.testing.assert_allclose(table["p_holm"], significance.holm(table["p_value"]))
     assert np.isnan(table["p_holm"].iloc[3])  # not counted among the tests
     assert table["accuracy_verdict"].tolist()[3] == "not_testable"
     assert table.set_index("variant").loc["sigmoid-large-sgd", "accuracy_verdict"] == "lower"
@@ -292,24 +312,26 @@ def test_a_remedy_helps_only_beyond_the_seed_ranges():
     accuracies["sigmoid-default-sgd-residual"] = [0.960, 0.963, 0.964]
     ratios = {"sigmoid-default-sgd": 80.0, "sigmoid-default-sgd-clip": 79.0}
     ratios["sigmoid-default-sgd-residual"] = 20.0
-    table = statistics.variant_comparison(*_variant_rows(accuracies, ratios), "sigmoid-default-sgd")
+    table = variant_verdicts.variant_comparison(
+        *_variant_rows(accuracies, ratios), "sigmoid-default-sgd"
+    )
     assert table["verdict"].tolist() == ["reduced", "reduced"]
     assert table["helps"].tolist() == ["neither", "speed"]
     assert table[["residual", "clipping"]].values.tolist() == [[False, True], [True, False]]
-    assert statistics.helps("worse", False, "higher") == "accuracy"
-    assert statistics.helps("reversed", False, "lower") == "neither"
+    assert variant_verdicts.helps("worse", False, "higher") == "accuracy"
+    assert variant_verdicts.helps("reversed", False, "lower") == "neither"
 
 
 def test_imbalance_range_counts_both_directions():
-    assert statistics.imbalance_range(2.0, 8.0) == (2.0, 8.0)
-    assert statistics.imbalance_range(0.1, 0.5) == (2.0, 10.0)
-    assert statistics.imbalance_range(0.5, 4.0) == (1.0, 4.0)  # a seed may be balanced
+    assert variant_verdicts.imbalance_range(2.0, 8.0) == (2.0, 8.0)
+    assert variant_verdicts.imbalance_range(0.1, 0.5) == (2.0, 10.0)
+    assert variant_verdicts.imbalance_range(0.5, 4.0) == (1.0, 4.0)  # a seed may be balanced
 
 
 def test_variant_comparison_names_a_missing_baseline():
     runs, ratio = _variant_rows({"tanh-glorot-sgd": [0.9, 0.91]}, {"tanh-glorot-sgd": 1.0})
     with pytest.raises(ValueError, match="sigmoid-default-sgd.*ablation.baseline"):
-        statistics.variant_comparison(runs, ratio, "sigmoid-default-sgd")
+        variant_verdicts.variant_comparison(runs, ratio, "sigmoid-default-sgd")
 
 
 @pytest.fixture
@@ -332,7 +354,7 @@ def speed():
 
 
 def test_speed_at_init_carries_the_book(speed):
-    table = statistics.speed_at_init(speed)
+    table = speed_tables.speed_at_init(speed)
     assert table["layer"].tolist() == [1, 2, 3, 4]
     assert table["book_grad_norm"].tolist() == [0.003, 0.017, 0.070, 0.285]
     assert table.loc[0, "mean"] == pytest.approx(0.0045)
@@ -340,7 +362,7 @@ def test_speed_at_init_carries_the_book(speed):
 
 
 def test_speed_ratio_at_initialisation_and_over_training(speed):
-    table = statistics.speed_ratio(speed).set_index("phase")
+    table = speed_tables.speed_ratio(speed).set_index("phase")
     assert table.loc["initialisation", "mean"] == pytest.approx(95.0)
     assert table.loc["initialisation", "book_ratio"] == pytest.approx(0.285 / 0.003)
     # per seed, ratio at epoch e is 95 (e+1)^3: median of epochs 1, 2 is 95 (8 + 27) / 2
@@ -349,7 +371,7 @@ def test_speed_ratio_at_initialisation_and_over_training(speed):
 
 
 def test_speed_summary_quantiles(speed):
-    table = statistics.speed_summary(speed)
+    table = speed_tables.speed_summary(speed)
     row = table[(table["layer"] == 1) & (table["epoch"] == 0)].iloc[0]
     assert row["median"] == pytest.approx(0.0045)
     assert row["q10"] == pytest.approx(0.003 + 0.1 * 0.003)
@@ -365,7 +387,7 @@ def test_variant_keys_keep_the_configured_order(speed):
                 grad_norm=speed["grad_norm"] * np.where(speed["layer"] == 1, 1.0, scale),
             )
         )
-    table = statistics.speed_ratio(pd.concat(variants), keys=statistics.BY_VARIANT)
+    table = speed_tables.speed_ratio(pd.concat(variants), keys=summary_rows.BY_VARIANT)
     assert table["variant"].tolist() == ["tanh-glorot-sgd"] * 2 + ["sigmoid-default-sgd"] * 2
     init = table[table["phase"] == "initialisation"].set_index("variant")
     assert init.loc["tanh-glorot-sgd", "median"] == pytest.approx(0.95)
@@ -387,7 +409,7 @@ def test_saturation_summary_across_seeds():
         for seed in (1, 2, 3)
         for layer in (1, 2)
     ]
-    table = statistics.saturation_summary(pd.DataFrame(rows))
+    table = saturation_tables.saturation_summary(pd.DataFrame(rows))
     row = table[table["layer"] == 2].iloc[0]
     assert row["n_seeds"] == 3
     assert row["activation_mean"] == pytest.approx(0.7)

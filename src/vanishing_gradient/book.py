@@ -1,6 +1,7 @@
 """The book's published numbers (chapter 5, single runs), to print beside ours.
 
-Beside them, a published Python 3 re-run of the book's code. Accuracies are fractions of the 10,000 validation images after 30 epochs of protocol A;
+Beside them, a published Python 3 re-run of the book's code. Accuracies are fractions of
+the 10,000 validation images after 30 epochs of protocol A;
 speeds of learning are ``||dC/db^l||`` at initialisation under protocol B, layer 1 first.
 """
 

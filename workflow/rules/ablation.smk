@@ -2,66 +2,36 @@
 # tables and figures. Nothing here is an input of the chapter's experiment.
 
 
-rule train_variant_for_accuracy:
-    input:
-        split=rules.prepare_mnist.output.split,
-        kernels=rules.compile_kernels.output.record,
+# The chapter's training rules (train.smk) with another output folder: a variant of the
+# ablation's network at a learning rate.
+use rule train_for_accuracy as train_variant_for_accuracy with:
     output:
-        epochs="results/ablation/accuracy/{variant}/eta{eta}/seed{seed}.epochs.csv",
-        speed="results/ablation/accuracy/{variant}/eta{eta}/seed{seed}.speed.csv",
-        saturation="results/ablation/accuracy/{variant}/eta{eta}/seed{seed}.saturation.csv",
-        test="results/ablation/accuracy/{variant}/eta{eta}/seed{seed}.test.csv",
-        provenance="results/ablation/accuracy/{variant}/eta{eta}/seed{seed}.provenance.csv",
+        **run_files("results/ablation/accuracy/{variant}/eta{eta}", ACCURACY_RUN_TABLES),
     log:
         "logs/train_variant_for_accuracy/{variant}/eta{eta}/seed{seed}.log",
     benchmark:
         "results/benchmarks/train_variant_for_accuracy/{variant}/eta{eta}/seed{seed}.tsv"
-    threads: 1
-    resources:
-        mem_mb=lambda wildcards, attempt: 400 * attempt,
-        runtime="60m",
-        run_slot=1,
     params:
-        code=script_code("train_for_accuracy"),
-        job=warm_job("train_for_accuracy"),
         architecture=config["ablation"]["architecture"],
         variant=variant_settings,
         protocol=lambda wildcards: protocol_params(
             "accuracy", epochs=config["ablation"]["accuracy_epochs"], eta=wildcards.eta
         ),
-        probe_size=config["accuracy"]["probe_size"],
-        train_cost_size=config["accuracy"]["train_cost_size"],
-    script:
-        WARM_RUN
 
 
-rule train_variant_for_speed:
-    input:
-        split=rules.prepare_mnist.output.split,
-        kernels=rules.compile_kernels.output.record,
+use rule train_for_speed as train_variant_for_speed with:
     output:
-        speed="results/ablation/speed/{variant}/eta{eta}/seed{seed}.speed.csv",
-        gradient_at_init="results/ablation/speed/{variant}/eta{eta}/seed{seed}.gradient_at_init.csv",
-        provenance="results/ablation/speed/{variant}/eta{eta}/seed{seed}.provenance.csv",
+        **run_files("results/ablation/speed/{variant}/eta{eta}", SPEED_RUN_TABLES),
     log:
         "logs/train_variant_for_speed/{variant}/eta{eta}/seed{seed}.log",
     benchmark:
         "results/benchmarks/train_variant_for_speed/{variant}/eta{eta}/seed{seed}.tsv"
-    threads: 1
-    resources:
-        mem_mb=lambda wildcards, attempt: 400 * attempt,
-        runtime="30m",
-        run_slot=1,
     params:
-        code=script_code("train_for_speed"),
-        job=warm_job("train_for_speed"),
         architecture=config["ablation"]["architecture"],
         variant=variant_settings,
         protocol=lambda wildcards: protocol_params(
             "speed", epochs=config["ablation"]["speed_epochs"], eta=wildcards.eta
         ),
-    script:
-        WARM_RUN
 
 
 rule search_learning_rate:
@@ -79,7 +49,7 @@ rule search_learning_rate:
         "results/benchmarks/search_learning_rate/{variant}/eta{eta}/seed{seed}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 400 * attempt,
+        mem_mb=training_memory_mb,
         runtime="60m",
         run_slot=1,
     params:
@@ -111,7 +81,6 @@ checkpoint select_learning_rates:
         "logs/select_learning_rates/tables.log",
     resources:
         mem_mb=1000,
-        runtime="5m",
     params:
         code=script_code("select_learning_rates"),
         epochs={"A": config["ablation"]["accuracy_epochs"]},
@@ -155,7 +124,6 @@ rule aggregate_ablation:
         "logs/aggregate_ablation/{setting}.log",
     resources:
         mem_mb=1000,
-        runtime="5m",
     params:
         code=script_code("aggregate_ablation"),
         epochs={
@@ -179,9 +147,6 @@ rule compare_settings:
         ),
     log:
         "logs/compare_settings/tables.log",
-    resources:
-        mem_mb=500,
-        runtime="5m",
     params:
         code=script_code("compare_settings"),
     script:
@@ -202,7 +167,6 @@ rule plot_learning_rates:
         "logs/plot_learning_rates/figure.log",
     resources:
         mem_mb=1000,
-        runtime="5m",
     params:
         code=script_code("plot_learning_rates"),
         dpi=config["figures"]["dpi"],
@@ -243,7 +207,6 @@ rule plot_ablation:
         "logs/plot_ablation/{setting}.log",
     resources:
         mem_mb=1000,
-        runtime="5m",
     params:
         code=script_code("plot_ablation"),
         dpi=config["figures"]["dpi"],

@@ -26,9 +26,6 @@ rule aggregate_accuracy:
         saturation="results/tables/saturation.csv",
     log:
         "logs/aggregate_accuracy/tables.log",
-    resources:
-        mem_mb=500,
-        runtime="5m",
     params:
         code=script_code("aggregate_accuracy"),
         epochs={"A": config["accuracy"]["epochs"]},
@@ -67,7 +64,6 @@ rule aggregate_speed:
         "logs/aggregate_speed/tables.log",
     resources:
         mem_mb=1000,
-        runtime="5m",
     params:
         code=script_code("aggregate_speed"),
         epochs={"A": config["accuracy"]["epochs"], "B": config["speed"]["epochs"]},

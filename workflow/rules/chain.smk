@@ -8,9 +8,6 @@ rule simulate_neuron_chain:
         unstable_width="results/chain/unstable_width.csv",
     log:
         "logs/simulate_neuron_chain/chain.log",
-    resources:
-        mem_mb=500,
-        runtime="5m",
     params:
         code=script_code("simulate_neuron_chain"),
         max_depth=config["chain"]["max_depth"],
@@ -45,9 +42,6 @@ rule plot_neuron_chain:
         ),
     log:
         "logs/plot_neuron_chain/figures.log",
-    resources:
-        mem_mb=500,
-        runtime="5m",
     params:
         code=script_code("plot_neuron_chain"),
         dpi=config["figures"]["dpi"],

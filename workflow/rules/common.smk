@@ -77,6 +77,23 @@ def warm_job(script):
     return f"{script}.py"
 
 
+# The tables a run of each protocol writes, beside its provenance record.
+ACCURACY_RUN_TABLES = ["epochs", "speed", "saturation", "test", "provenance"]
+SPEED_RUN_TABLES = ["speed", "gradient_at_init", "provenance"]
+
+
+def run_files(folder, tables):
+    """A training run's output files, by name: ``<folder>/seed{seed}.<table>.csv``."""
+    return {table: f"{folder}/seed{{seed}}.{table}.csv" for table in tables}
+
+
+def training_memory_mb(wildcards, attempt):
+    """The memory in MB of a process that trains: 400 MB, and 400 MB more on each retry, so
+    that a run that ran out of memory gets more. Rules that declare no memory take the
+    profile's ``default-resources``."""
+    return 400 * attempt
+
+
 def code_versions():
     """(rule, version of its code) for every rule defined so far that runs project code
     (sorted): the report lists them, so it is defined after the other rules."""

@@ -16,7 +16,7 @@ rule sweep_depth:
         "results/benchmarks/sweep_depth/{variant}/seed{seed}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 400 * attempt,
+        mem_mb=training_memory_mb,
         runtime="30m",
     params:
         code=script_code("sweep_depth"),
@@ -54,9 +54,6 @@ rule aggregate_depth_sweep:
         ),
     log:
         "logs/aggregate_depth_sweep/tables.log",
-    resources:
-        mem_mb=500,
-        runtime="5m",
     params:
         code=script_code("aggregate_depth_sweep"),
         book_variant=BOOK_VARIANT["name"],
@@ -84,9 +81,6 @@ rule plot_depth_sweep:
         ),
     log:
         "logs/plot_depth_sweep/figure.log",
-    resources:
-        mem_mb=500,
-        runtime="5m",
     params:
         code=script_code("plot_depth_sweep"),
         dpi=config["figures"]["dpi"],

@@ -10,9 +10,6 @@ rule plot_sigmoid_derivative:
         ),
     log:
         "logs/plot_sigmoid_derivative/figure.log",
-    resources:
-        mem_mb=500,
-        runtime="5m",
     params:
         code=script_code("plot_sigmoid_derivative"),
         dpi=config["figures"]["dpi"],
@@ -31,9 +28,6 @@ rule plot_gradient_bars:
         ),
     log:
         "logs/plot_gradient_bars/figure.log",
-    resources:
-        mem_mb=500,
-        runtime="5m",
     params:
         code=script_code("plot_gradient_bars"),
         dpi=config["figures"]["dpi"],
@@ -57,9 +51,6 @@ rule plot_speed_of_learning:
         "logs/plot_speed_of_learning/{protocol}.log",
     wildcard_constraints:
         protocol="A|B",
-    resources:
-        mem_mb=500,
-        runtime="5m",
     params:
         code=script_code("plot_speed_of_learning"),
         dpi=config["figures"]["dpi"],
@@ -79,9 +70,6 @@ rule plot_accuracy_vs_depth:
         ),
     log:
         "logs/plot_accuracy_vs_depth/figure.log",
-    resources:
-        mem_mb=500,
-        runtime="5m",
     params:
         code=script_code("plot_accuracy_vs_depth"),
         dpi=config["figures"]["dpi"],
@@ -100,9 +88,6 @@ rule plot_accuracy_vs_epoch:
         ),
     log:
         "logs/plot_accuracy_vs_epoch/figure.log",
-    resources:
-        mem_mb=500,
-        runtime="5m",
     params:
         code=script_code("plot_accuracy_vs_epoch"),
         dpi=config["figures"]["dpi"],

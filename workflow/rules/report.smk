@@ -35,9 +35,6 @@ rule write_report:
         html="results/report.html",
     log:
         "logs/write_report/report.log",
-    resources:
-        mem_mb=500,
-        runtime="5m",
     params:
         code=script_code("write_report"),
         code_versions=code_versions(),

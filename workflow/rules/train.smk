@@ -15,7 +15,7 @@ rule compile_kernels:
         f"results/benchmarks/compile_kernels/{kernels_version()}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 400 * attempt,
+        mem_mb=training_memory_mb,
         runtime="20m",
     script:
         "../../scripts/compile_kernels.py"
@@ -26,18 +26,14 @@ rule train_for_accuracy:
         split=rules.prepare_mnist.output.split,
         kernels=rules.compile_kernels.output.record,
     output:
-        epochs="results/accuracy/{architecture}/seed{seed}.epochs.csv",
-        speed="results/accuracy/{architecture}/seed{seed}.speed.csv",
-        saturation="results/accuracy/{architecture}/seed{seed}.saturation.csv",
-        test="results/accuracy/{architecture}/seed{seed}.test.csv",
-        provenance="results/accuracy/{architecture}/seed{seed}.provenance.csv",
+        **run_files("results/accuracy/{architecture}", ACCURACY_RUN_TABLES),
     log:
         "logs/train_for_accuracy/{architecture}/seed{seed}.log",
     benchmark:
         "results/benchmarks/train_for_accuracy/{architecture}/seed{seed}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 400 * attempt,
+        mem_mb=training_memory_mb,
         runtime="60m",
         # One of a SLURM job's run slots (profiles/slurm gives each job one): a group of
         # training runs then asks for one run's CPU and memory, whatever --cores says.
@@ -59,16 +55,14 @@ rule train_for_speed:
         split=rules.prepare_mnist.output.split,
         kernels=rules.compile_kernels.output.record,
     output:
-        speed="results/speed/{architecture}/seed{seed}.speed.csv",
-        gradient_at_init="results/speed/{architecture}/seed{seed}.gradient_at_init.csv",
-        provenance="results/speed/{architecture}/seed{seed}.provenance.csv",
+        **run_files("results/speed/{architecture}", SPEED_RUN_TABLES),
     log:
         "logs/train_for_speed/{architecture}/seed{seed}.log",
     benchmark:
         "results/benchmarks/train_for_speed/{architecture}/seed{seed}.tsv"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 400 * attempt,
+        mem_mb=training_memory_mb,
         runtime="30m",
         run_slot=1,
     params:

@@ -9,7 +9,7 @@ Notation. A run is one network of ``H`` hidden layers (one variant, one seed, on
 
 is 0 for ``H = 1`` and above 0 when the first hidden layer learns more slowly (vanishing).
 Per run, phase ``initialisation`` is ``rho(0)`` and phase ``training`` is the median of
-``rho(e)`` over the epochs ``e >= 1`` (as ``statistics.speed_ratio`` takes the median of the
+``rho(e)`` over the epochs ``e >= 1`` (as ``speed.speed_ratio`` takes the median of the
 ratio over training). Protocol A's runs start from the same networks as protocol B's (same
 architecture and seed), so the initialisation phase is taken from protocol B alone and is
 not tested twice.
@@ -20,7 +20,7 @@ the output layer, need not follow the layers between them) is the log10 of the p
 factor: each added hidden layer multiplies the ratio by ``10^beta``. Across the ``n`` seeds,
 the mean slope, its Student-t ``CONFIDENCE`` interval ``mean -+ t_{(1 + CONFIDENCE)/2, n-1}
 sd / sqrt(n)`` and the one-sample two-sided t-test of ``beta = 0``, Holm-adjusted across the
-table's rows (``statistics.with_family_verdicts``).
+table's rows (``significance.with_family_verdicts``).
 
 Predictions, in the same units (log10 per layer, positive = vanishing):
 
@@ -43,7 +43,9 @@ from scipy import stats
 
 from .. import book
 from ..model.network import hidden_layers
-from .statistics import BY_VARIANT, CONFIDENCE, FAMILY_COLUMNS, book_ratio, with_family_verdicts
+from .significance import CONFIDENCE, FAMILY_COLUMNS, with_family_verdicts
+from .speed import book_ratio
+from .summary_rows import BY_VARIANT
 
 PHASES = ("initialisation", "training")
 PROTOCOLS = ("B", "A")  # the book's speed experiment first, as the tables list them
@@ -180,7 +182,7 @@ BOOK_SINGLE_LAYER = "784-30-10"  # its ratio is 1: the last hidden layer is the 
 
 def book_slope() -> float:
     """The book's per-layer log10 factor at initialisation: the least-squares slope of
-    log10 of its last/first speed ratio (``statistics.book_ratio``, one run each) against
+    log10 of its last/first speed ratio (``speed.book_ratio``, one run each) against
     the number of hidden layers, over 784-30-10 (ratio 1) and the networks of
     ``book.SPEED_AT_INIT``, as the sweep fits its own (about 0.67: ×4.6 per layer)."""
     architectures = [BOOK_SINGLE_LAYER, *book.SPEED_AT_INIT]
@@ -266,7 +268,7 @@ def per_layer_factor(
     ``slope`` (mean over seeds of the per-seed slopes, ``slopes_by_seed``), ``slope_std``,
     ``slope_ci_low/high`` (``t_summary``); ``factor`` = ``10^slope`` with its interval
     ``10^ci``; ``p_value`` of ``slope = 0``, ``p_holm`` across the rows, ``verdict``
-    (``statistics.difference_verdict``: ``higher`` = the ratio grows with depth, a vanishing
+    (``significance.difference_verdict``: ``higher`` = the ratio grows with depth, a vanishing
     gradient; ``lower`` = it shrinks; ``within_seed_spread``; ``not_testable``) and the
     ``detectable_difference`` of the slope (log10 per layer; ``with_family_verdicts``).
     ``book_factor`` = ``10^book_slope()`` on the row of ``book_variant`` (the book's network)
@@ -337,7 +339,6 @@ def per_layer_factor(
                 "rms_in_ci": within(rms_slope),
             }
         )
-    family = [*FAMILY_COLUMNS, "verdict"]
-    tested_last = [c for c in PER_LAYER_FACTOR_COLUMNS if c not in family]
-    table = with_family_verdicts(rows, [*tested_last, *family], "slope", "verdict", df="df")
+    estimated = [c for c in PER_LAYER_FACTOR_COLUMNS if c not in (*FAMILY_COLUMNS, "verdict")]
+    table = with_family_verdicts(rows, estimated, "slope", "verdict", df="df")
     return table[PER_LAYER_FACTOR_COLUMNS]

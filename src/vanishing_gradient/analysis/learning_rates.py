@@ -118,7 +118,7 @@ VERDICT_CHANGE_COLUMNS = [
 
 
 def verdict_changes(book: pd.DataFrame, tuned: pd.DataFrame) -> pd.DataFrame:
-    """Every variant of two ``statistics.variant_comparison`` tables, the book's setting
+    """Every variant of two ``variant_verdicts.variant_comparison`` tables, the book's setting
     (``book``) and each variant's selected learning rate (``tuned``): its learning rate,
     accuracy difference from the baseline and verdicts in each, and whether the accuracy
     verdict (higher, lower, within the seed spread) or the speed class (removed, reduced,

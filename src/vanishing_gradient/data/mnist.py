@@ -113,9 +113,10 @@ def fetch_verified(
     ``expected_sha256``. Sources in order: ``offline_dir`` (holding ``name.gz`` or the
     decompressed ``name``, which is then gzip-compressed), then each base URL in
     ``mirrors`` (``<base>/<name>.gz``), each asked once and then up to ``retries`` more
-    times after a network error, sleeping ``backoff * attempt`` seconds in between. Each candidate goes to a temporary
-    file beside ``destination`` and is moved onto it only once verified; a rejected
-    candidate is deleted, and a wrong checksum moves on to the next source.
+    times after a network error, sleeping ``backoff * attempt`` seconds in between. Each
+    candidate goes to a temporary file beside ``destination`` and is moved onto it only
+    once verified; a rejected candidate is deleted, and a wrong checksum moves on to the
+    next source.
 
     Raises MnistUnavailable listing every source tried with its error, and how to
     stage the files offline, if no source gives the expected bytes.

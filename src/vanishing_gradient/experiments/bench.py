@@ -1,16 +1,17 @@
 """Benchmark: one epoch of protocol A (50,000 images, mini-batch 10, float64, one thread),
 and where a training job's time goes.
 
-    python -m vanishing_gradient.experiments.bench [--data results/data/mnist.split] [--reference-rows 5000]
+    python -m vanishing_gradient.experiments.bench \
+        [--data results/data/mnist.split] [--reference-rows 5000]
 
 Times, on this machine and in one run: the per-example reference (the book's loop), the
 plain vectorised step (one ``backprop`` and one numpy update per mini-batch), the trainer
-used by the workflow (``training.trainer.Trainer``), PyTorch with the same math if it is installed, and a large
-single-thread GEMM whose rate gives the FLOP bound of an epoch. It prints, per
-architecture, the epoch time, its ratio to the reference and to the bound, and the peak
-memory the epoch allocates. Quote the ratios, not the seconds. Every time is processor
-time of this one-threaded process: on a quiet machine the same as wall time, and much
-less disturbed by other processes sharing the cores.
+used by the workflow (``training.trainer.Trainer``), PyTorch with the same math if it is
+installed, and a large single-thread GEMM whose rate gives the FLOP bound of an epoch. It
+prints, per architecture, the epoch time, its ratio to the reference and to the bound,
+and the peak memory the epoch allocates. Quote the ratios, not the seconds. Every time is
+processor time of this one-threaded process: on a quiet machine the same as wall time, and
+much less disturbed by other processes sharing the cores.
 
 An epoch costs, per example, ``2 sum_l n_{l-1} n_l`` flops forward, as many for the
 weight gradients, and ``2 sum_{l>=2} n_{l-1} n_l`` to propagate deltas.
@@ -108,7 +109,8 @@ def epoch_flops(sizes: tuple[int, ...], n: int) -> float:
 
 
 def gemm_rate(size: int = 2000, repeats: int = 3) -> float:
-    """Flops per second of a single-thread float64 ``size x size`` matrix product (best of repeats)."""
+    """Flops per second of a single-thread float64 ``size x size`` matrix product (best of
+    repeats)."""
     rng = np.random.default_rng(0)
     a, b = rng.random((size, size)), rng.random((size, size))
     best = min(_seconds(lambda: a @ b) for _ in range(repeats))
@@ -301,7 +303,8 @@ def main() -> None:
         f"data: {args.data or 'random, MNIST-shaped and as sparse'}"
     )
     print(
-        f"{'architecture':<20} {'implementation':<22} {'s/epoch':>8} {'vs reference':>13} {'vs bound':>9} {'peak MB':>8}"
+        f"{'architecture':<20} {'implementation':<22} {'s/epoch':>8} {'vs reference':>13} "
+        f"{'vs bound':>9} {'peak MB':>8}"
     )
     for architecture in ARCHITECTURES:
         sizes = parse_architecture(architecture)

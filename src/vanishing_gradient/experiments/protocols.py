@@ -28,7 +28,6 @@ network, then the permutation of every epoch, so a seed fixes the whole run.
 
 import csv
 import logging
-import time
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -48,6 +47,7 @@ from ..model.network import (
 from ..model.optimisers import Optimiser
 from ..training.trainer import Trainer
 from ..training.kernels.sparse import SparseRows
+from .stopwatch import Stopwatch
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +190,8 @@ class SpeedRun:
 
     speed_rows: Table  # protocol, architecture, seed, epoch, layer, grad_norm
     gradient_at_init_rows: Table  # architecture, seed, layer, neuron, grad_bias
-    # processor time spent "training" (the passes over the data) and "measuring" (the rest)
+    # processor seconds spent "training" (the passes over the data) and "measuring" (the
+    # speeds each pass gives)
     cpu_seconds: dict[str, float]
 
     speed = property(lambda self: self.speed_rows.frame())
@@ -302,29 +303,27 @@ def run_accuracy_protocol(
         saturation.extend(saturation_rows(net.activation, hidden, architecture, seed, epoch))
 
     epoch_rows, speeds, saturation = Table(), Table(), Table()
-    cpu = {"training": 0.0, "measuring": 0.0, "measuring_once": -time.process_time()}
-    probe(0)
-    measured = time.process_time()
-    cpu["measuring_once"] += measured
+    watch = Stopwatch("training", "measuring", "measuring_once")
+    with watch.timing("measuring_once"):
+        probe(0)
     for epoch in range(1, protocol.epochs + 1):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        cpu["measuring"] += cpu_started - measured
-        trainer.epoch(
-            rows,
-            y,
-            rng.permutation(len(x)),
-            mini_batch_size=protocol.mini_batch_size,
-            eta=protocol.eta,
-            lmbda=protocol.lmbda,
-        )
-        trained, measured = time.perf_counter(), time.process_time()
-        cpu["training"] += measured - cpu_started
-        val_accuracy, val_cost = evaluate(net, x_val, labels_val, protocol.lmbda)
-        _, train_cost = evaluate(net, x_cost, labels_cost, protocol.lmbda, n=len(x))
-        check_finite(
-            net, {"val_cost": val_cost, "train_cost": train_cost}, run, epoch, protocol.eta
-        )
-        probe(epoch)
+        with watch.timing("training"):
+            trainer.epoch(
+                rows,
+                y,
+                rng.permutation(len(x)),
+                mini_batch_size=protocol.mini_batch_size,
+                eta=protocol.eta,
+                lmbda=protocol.lmbda,
+            )
+        training_seconds = watch.wall_seconds
+        with watch.timing("measuring"):
+            val_accuracy, val_cost = evaluate(net, x_val, labels_val, protocol.lmbda)
+            _, train_cost = evaluate(net, x_cost, labels_cost, protocol.lmbda, n=len(x))
+            check_finite(
+                net, {"val_cost": val_cost, "train_cost": train_cost}, run, epoch, protocol.eta
+            )
+            probe(epoch)
         epoch_rows.append(
             {
                 "architecture": architecture,
@@ -333,7 +332,7 @@ def run_accuracy_protocol(
                 "val_accuracy": val_accuracy,
                 "val_cost": val_cost,
                 "train_cost": train_cost,
-                "seconds": trained - started,
+                "seconds": training_seconds,
             }
         )
         log.info(
@@ -345,18 +344,16 @@ def run_accuracy_protocol(
             100 * val_accuracy,
             val_cost,
             train_cost,
-            trained - started,
-            time.perf_counter() - trained,
+            training_seconds,
+            watch.wall_seconds,
         )
-    cpu["measuring"] += time.process_time() - measured
-    measured = time.process_time()
     test_table = Table()
     if test:
-        accuracy, _ = evaluate(net, data["test_images"], data["test_labels"], protocol.lmbda)
+        with watch.timing("measuring_once"):
+            accuracy, _ = evaluate(net, data["test_images"], data["test_labels"], protocol.lmbda)
         log.info("%s: test accuracy %.2f %%", run, 100 * accuracy)
         test_table.append({"architecture": architecture, "seed": seed, "test_accuracy": accuracy})
-    cpu["measuring_once"] += time.process_time() - measured
-    return AccuracyRun(epoch_rows, speeds, saturation, test_table, cpu)
+    return AccuracyRun(epoch_rows, speeds, saturation, test_table, watch.cpu_seconds)
 
 
 def run_speed_protocol(
@@ -387,37 +384,37 @@ def run_speed_protocol(
     one_pass = protocol.mini_batch_size >= len(x) and variant.optimiser.gradient_at_parameters
 
     speeds = Table()
-    started, training = time.process_time(), 0.0
+    watch = Stopwatch("training", "measuring")
     for epoch in range(protocol.epochs + 1):
         train = epoch < protocol.epochs
-        pass_started = time.process_time()
-        if one_pass and train:
-            mean_grads_b = trainer.epoch(
-                rows,
-                y,
-                np.arange(len(x)),
-                mini_batch_size=len(x),
-                eta=protocol.eta,
-                lmbda=protocol.lmbda,
-            )
-        else:
-            mean_grads_b = mean_bias_gradients(net, x, y)
-        training += time.process_time() - pass_started
-        layer_speeds = hidden_layer_speeds(mean_grads_b)
-        check_finite(net, {"gradient": sum(layer_speeds)}, run, epoch, protocol.eta)
-        if epoch == 0:
-            gradient_at_init = Table(
-                {
-                    "architecture": architecture,
-                    "seed": seed,
-                    "layer": layer,
-                    "neuron": neuron,
-                    "grad_bias": value,
-                }
-                for layer, g in enumerate(mean_grads_b[:-1], start=1)
-                for neuron, value in enumerate(g)
-            )
-        speeds += speed_rows("B", architecture, seed, epoch, layer_speeds)
+        with watch.timing("training"):
+            if one_pass and train:
+                mean_grads_b = trainer.epoch(
+                    rows,
+                    y,
+                    np.arange(len(x)),
+                    mini_batch_size=len(x),
+                    eta=protocol.eta,
+                    lmbda=protocol.lmbda,
+                )
+            else:
+                mean_grads_b = mean_bias_gradients(net, x, y)
+        with watch.timing("measuring"):
+            layer_speeds = hidden_layer_speeds(mean_grads_b)
+            check_finite(net, {"gradient": sum(layer_speeds)}, run, epoch, protocol.eta)
+            if epoch == 0:
+                gradient_at_init = Table(
+                    {
+                        "architecture": architecture,
+                        "seed": seed,
+                        "layer": layer,
+                        "neuron": neuron,
+                        "grad_bias": value,
+                    }
+                    for layer, g in enumerate(mean_grads_b[:-1], start=1)
+                    for neuron, value in enumerate(g)
+                )
+            speeds += speed_rows("B", architecture, seed, epoch, layer_speeds)
         if epoch % 100 == 0:
             log.info(
                 "%s epoch %d/%d: speed of learning per hidden layer %s",
@@ -427,15 +424,13 @@ def run_speed_protocol(
                 " ".join(f"{v:.3g}" for v in layer_speeds),
             )
         if train and not one_pass:
-            pass_started = time.process_time()
-            trainer.epoch(
-                rows,
-                y,
-                rng.permutation(len(x)),
-                mini_batch_size=protocol.mini_batch_size,
-                eta=protocol.eta,
-                lmbda=protocol.lmbda,
-            )
-            training += time.process_time() - pass_started
-    cpu = {"training": training, "measuring": time.process_time() - started - training}
-    return SpeedRun(speeds, gradient_at_init, cpu)
+            with watch.timing("training"):
+                trainer.epoch(
+                    rows,
+                    y,
+                    rng.permutation(len(x)),
+                    mini_batch_size=protocol.mini_batch_size,
+                    eta=protocol.eta,
+                    lmbda=protocol.lmbda,
+                )
+    return SpeedRun(speeds, gradient_at_init, watch.cpu_seconds)

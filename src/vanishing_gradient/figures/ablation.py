@@ -116,8 +116,8 @@ def variant_speed_figure(speed_summary: pd.DataFrame, baseline: str, protocol: s
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", fontsize="small")
     fig.suptitle(
         f"Speed of learning per hidden layer, protocol {protocol}{setting_words(rows)}\nepochs "
-        f"0–{int(rows['epoch'].max())}: median over {seeds_text(rows['n_seeds'])}, band = 10–90 % "
-        "across seeds"
+        f"0–{int(rows['epoch'].max())}: median over {seeds_text(rows['n_seeds'])}, "
+        "band = 10–90 % across seeds"
     )
     return fig
 

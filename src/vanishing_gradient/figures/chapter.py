@@ -105,7 +105,8 @@ def gradient_bars_figure(
     available = sorted(set(gradient_at_init["architecture"]))
     if architecture not in available:
         raise ValueError(
-            f"architecture {architecture!r} is not in the gradient_at_init table; available: {available}"
+            f"architecture {architecture!r} is not in the gradient_at_init table; "
+            f"available: {available}"
         )
     runs = gradient_at_init[gradient_at_init["architecture"] == architecture]
     runs = runs.assign(size=runs["grad_bias"].abs())
@@ -179,7 +180,8 @@ def speed_of_learning_figure(
     ]
     if rows.empty:
         raise ValueError(
-            f"speed_summary has no protocol {protocol!r} rows for networks with >= 2 hidden layers; "
+            f"speed_summary has no protocol {protocol!r} rows "
+            "for networks with >= 2 hidden layers; "
             f"protocols present: {sorted(set(speed_summary['protocol']))}"
         )
     architectures = rows.drop_duplicates("architecture").sort_values("hidden_layers")[
@@ -212,7 +214,8 @@ def speed_of_learning_figure(
     axes[0].set_ylabel("speed of learning ||dC/db|| (log scale)")
     fig.legend(*axes[-1].get_legend_handles_labels(), loc="outside right upper", fontsize="small")
     fig.suptitle(
-        f"Protocol {protocol}: median over {seeds_text(rows['n_seeds'])}, band = 10–90 % across seeds"
+        f"Protocol {protocol}: median over {seeds_text(rows['n_seeds'])}, "
+        "band = 10–90 % across seeds"
     )
     return fig
 
@@ -270,7 +273,10 @@ def accuracy_vs_depth_figure(
     ax.set(
         xlabel="number of hidden layers",
         ylabel="validation accuracy after the last epoch (%)",
-        title=f"Accuracy against depth: {seeds_text(summary['n_seeds'])}, {int(summary['epochs'].max())} epochs",
+        title=(
+            f"Accuracy against depth: {seeds_text(summary['n_seeds'])}, "
+            f"{int(summary['epochs'].max())} epochs"
+        ),
     )
     fig.legend(loc="outside lower center", ncols=2, fontsize="small")
     return fig

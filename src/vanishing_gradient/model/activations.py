@@ -12,9 +12,9 @@ output ``a = phi(z)`` alone, so no ``z`` has to be kept::
 An entry states its maths on numpy arrays (``forward``, ``slope``: the network's passes, the
 per-example reference, the saturation measure) and on one float (``scalar_forward``,
 ``scalar_slope``: plain Python that ``training.steps`` compiles with numba for the fast
-trainer); where one expression serves both, one function does. The tests hold the two forms to each other and to finite
-differences, for every entry. The compiled trainer selects an entry by its position in
-``ACTIVATIONS``.
+trainer); where one expression serves both, one function does. The tests hold the two
+forms to each other and to finite differences, for every entry. The compiled trainer
+selects an entry by its position in ``ACTIVATIONS``.
 
 A unit is *saturated* when ``phi'(z)`` is below ``SATURATION`` (5 %) of its maximum:
 sigmoid outputs within about 0.013 of 0 or 1, tanh outputs beyond about +-0.975, inactive

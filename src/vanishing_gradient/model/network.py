@@ -254,7 +254,8 @@ def output_logits(net: Network, x, chunk_rows: int = 1024) -> np.ndarray:
 
 
 def cross_entropy(z_out: np.ndarray, y: np.ndarray) -> float:
-    """Mean over rows of ``C_x = sum_j softplus(z_j) - y_j z_j`` (the cross-entropy of ``sigmoid(z)``)."""
+    """Mean over rows of ``C_x = sum_j softplus(z_j) - y_j z_j`` (the cross-entropy of
+    ``sigmoid(z)``)."""
     return float(np.mean(np.sum(np.logaddexp(0.0, z_out) - y * z_out, axis=1)))
 
 

@@ -61,10 +61,11 @@ class OptimiserRule:
     (``reference_step(p, g, first, second, mu, eta, t)``, in place) and on one element
     (``element_step(p, g, first, second, mu, eta, c1, c2) -> (p, first, second)``, plain
     Python that numba compiles, with ``(c1, c2) = step_constants(eta, t)`` once per array and
-    update, none by default); its ``title`` in the report's sentences; whether it takes a ``momentum`` ``mu``; whether its gradient is taken at the
-    ``look_ahead`` ``p + mu v``; whether it is a ``modern`` remedy of the last decade; its
-    ``settings``; its ``description`` for the report, a format string that may name
-    ``{momentum}`` (the momentum in words) and ``{eta}`` (its configured learning rate)."""
+    update, none by default); its ``title`` in the report's sentences; whether it takes a
+    ``momentum`` ``mu``; whether its gradient is taken at the ``look_ahead`` ``p + mu v``;
+    whether it is a ``modern`` remedy of the last decade; its ``settings``; its
+    ``description`` for the report, a format string that may name ``{momentum}`` (the
+    momentum in words) and ``{eta}`` (its configured learning rate)."""
 
     name: str
     title: str

@@ -9,7 +9,8 @@ import markdown
 from .formatting import join, markdown_table
 
 _CSS = """
-body { font-family: sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; line-height: 1.45; }
+body { font-family: sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; \
+line-height: 1.45; }
 table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #bbb; padding: 0.3em 0.6em; text-align: left; }
 th { background: #eee; }
@@ -68,9 +69,11 @@ def render_report(chapter: str, beyond: str, provenance: dict) -> str:
 
 
 def markdown_to_html(markdown_text: str, title: str) -> str:
-    """A complete HTML page of ``markdown_text`` (tables and fenced code rendered) with inline CSS."""
+    """A complete HTML page of ``markdown_text`` (tables and fenced code rendered) with
+    inline CSS."""
     body = markdown.markdown(markdown_text, extensions=["tables", "fenced_code"])
     return (
-        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(title)}</title>\n"
         f"<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )

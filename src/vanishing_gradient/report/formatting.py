@@ -3,6 +3,8 @@ fractions arrive as fractions and are printed in percent through ``pct``."""
 
 import pandas as pd
 
+from ..figures.labels import num
+
 
 def pct(fraction: float, signed: bool = False) -> str:
     """A fraction as a percentage with 2 decimals (0.9648 -> '96.48'); '—' for NaN."""
@@ -27,6 +29,22 @@ def spread(row: pd.Series, fmt, prefix: str = "") -> str:
     """'mean ± std (min–max, n = k)' of one summary row; columns ``prefix + mean`` etc."""
     mean, std, low, high = (row[prefix + key] for key in ("mean", "std", "min", "max"))
     return f"{fmt(mean)} ± {fmt(std)} ({fmt(low)}–{fmt(high)}, n = {int(row['n_seeds'])})"
+
+
+def ratio_range(ratios: pd.DataFrame, variant: str, missing: str = "—") -> str:
+    """'median (min–max, n = k)' of one variant's ratio (``ratios`` indexed by variant);
+    ``missing`` where it was not measured."""
+    if variant not in ratios.index:
+        return missing
+    r = ratios.loc[variant]
+    return f"{num(r['median'])} ({num(r['min'])}–{num(r['max'])}, n = {int(r['n_seeds'])})"
+
+
+def times(factor: float) -> str:
+    """A positive factor in words: '3.75 times' or '66.7 times smaller than'."""
+    if pd.isna(factor) or factor <= 0:
+        return "not comparable with"
+    return f"{num(factor)} times" if factor >= 1 else f"{num(1 / factor)} times smaller than"
 
 
 def yes_no(flag) -> str:

@@ -64,8 +64,8 @@ def file_digest(path: Path) -> str:
 
 
 def module_file(module: str) -> Path | None:
-    """The file of the package module ``module`` ("vanishing_gradient.training.trainer"), None when the
-    name is not a module of the package (a function or class imported from one)."""
+    """The file of the package module ``module`` ("vanishing_gradient.training.trainer"),
+    None when the name is not a module of the package (a function or class imported from one)."""
     parts = module.split(".")[1:]
     if (PACKAGE_DIR.joinpath(*parts) / "__init__.py").is_file():
         return PACKAGE_DIR.joinpath(*parts) / "__init__.py"

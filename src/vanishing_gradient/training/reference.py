@@ -2,8 +2,8 @@
 
 It is the yardstick for the compiled trainer: the same equations, one example at a time,
 with column vectors (``z = W^T a + b`` for our ``(n_in, n_out)`` weight layout), and each
-optimiser's step as its entry writes it on arrays (``OptimiserRule.reference_step``). Slow on purpose; tests compare against it
-and the benchmark times it.
+optimiser's step as its entry writes it on arrays (``OptimiserRule.reference_step``).
+Slow on purpose; tests compare against it and the benchmark times it.
 """
 
 import numpy as np

@@ -8,10 +8,11 @@ import numpy as np
 
 from ..model.network import Network
 from ..model.optimisers import Optimiser
-from .general import RemedyState, general_epoch
+from .batches import Examples, Schedule
+from .general import NetworkArrays, OptimiserSettings, OptimiserState, Remedies, general_epoch
 from .kernels.packed import Packed, bind, pack
 from .kernels.sparse import SparseRows
-from .plain_sgd import plain_sgd_epoch
+from .plain_sgd import WorkSpace, plain_sgd_epoch
 from .steps import activation_code, optimiser_code
 
 
@@ -23,9 +24,9 @@ class Trainer:
         net.weights = [np.ascontiguousarray(w, dtype=np.float64) for w in net.weights]
         net.biases = [np.ascontiguousarray(b, dtype=np.float64) for b in net.biases]
         self.net, self.optimiser, self.updates = net, optimiser, 0
-        self._work_space = None  # plain_sgd_epoch's, for one mini-batch size
+        self._work_space = None  # plain_sgd.WorkSpace, for one mini-batch size
         self._bound = (None,) * 4  # packed.Bound of packed_parameters
-        self.remedy_state = None  # general.RemedyState, made by the first epoch that needs it
+        self.optimiser_state = None  # general.OptimiserState, made by the first general epoch
 
     def packed_parameters(self) -> tuple[Packed, Packed, Packed, Packed]:
         """The network's weights; its vectors (biases, then batch normalisation's scales);
@@ -73,79 +74,59 @@ class Trainer:
         y = np.ascontiguousarray(y, dtype=np.float64)
         # the types the loops are compiled for (``precompile``), whatever the config's YAML held
         mini_batch_size, eta, lmbda = int(mini_batch_size), float(eta), float(lmbda)
-        order = np.asarray(order, dtype=np.int64)
-        first_step = self.updates
+        schedule = Schedule(np.asarray(order, dtype=np.int64), mini_batch_size, self.updates)
         self.updates += math.ceil(len(x) / mini_batch_size)
-        rows = x if isinstance(x, SparseRows) else SparseRows(x)
-        if not self.plain_sgd(len(x), eta, lmbda):
-            return self.general_epoch(rows, y, order, first_step, mini_batch_size, eta, lmbda)
-        m = min(mini_batch_size, len(x))
-        if self._work_space is None or self._work_space[0].shapes[0, 0] != m:
-            batch = [(m, len(b)) for b in self.net.biases]  # outputs and errors
-            later = [w.shape if layer else (0, 0) for layer, w in enumerate(self.net.weights)]
-            shapes = (batch, batch, later, [shape[::-1] for shape in later])  # sums, transposes
-            self._work_space = tuple(pack([np.empty(s) for s in kind]) for kind in shapes)
-        weights, biases = self.packed_parameters()[:2]  # no scales: no batch normalisation
+        examples = Examples.of(x if isinstance(x, SparseRows) else SparseRows(x), y)
         gradients = [np.empty_like(b) for b in self.net.biases]
         packed_gradients = bind([gradients]).packed
-        plain_sgd_epoch(
-            rows.starts,
-            rows.columns,
-            rows.values,
-            rows.scale,
-            y,
-            order,
-            weights,
-            biases,
-            activation_code(self.net.activation),
-            mini_batch_size,
-            eta,
-            lmbda,
-            packed_gradients,
-            *self._work_space,
-        )
+        if self.plain_sgd(len(x), eta, lmbda):
+            weights, biases = self.packed_parameters()[:2]  # no scales: no batch normalisation
+            code = activation_code(self.net.activation)
+            work_space = self.work_space(min(mini_batch_size, len(x)))
+            plain_sgd_epoch(
+                examples, schedule, weights, biases, code, eta, lmbda, packed_gradients, work_space
+            )
+        else:
+            self.general_epoch(examples, schedule, eta, lmbda, packed_gradients)
         return gradients
 
+    def work_space(self, m: int) -> WorkSpace:
+        """``plain_sgd_epoch``'s work space for mini-batches of ``m`` rows, kept between epochs."""
+        if self._work_space is None or self._work_space.outputs.shapes[0, 0] != m:
+            batch = [(m, len(b)) for b in self.net.biases]  # outputs and errors
+            later = [w.shape if layer else (0, 0) for layer, w in enumerate(self.net.weights)]
+            shapes = (batch, batch, later, [shape[::-1] for shape in later])
+            self._work_space = WorkSpace(*(pack([np.empty(s) for s in kind]) for kind in shapes))
+        return self._work_space
+
     def general_epoch(
-        self, rows: SparseRows, y: np.ndarray, order: np.ndarray, first_step: int, *args
-    ) -> list[np.ndarray]:
+        self, examples: Examples, schedule: Schedule, eta: float, lmbda: float, gradients: Packed
+    ) -> None:
         """``epoch`` for every optimiser and network but plain SGD's: one epoch of
-        ``general.general_epoch`` over the inputs ``rows`` in the order ``order`` with
-        ``(mini_batch_size, eta, lmbda) = args``, keeping the optimiser's state in
-        ``remedy_state``. The network's arrays go in as ``packed_parameters``, the packed
-        buffers that hold them. Returns the last mini-batch's mean bias gradients (as
-        ``general_epoch`` leaves them)."""
-        net, optimiser = self.net, self.optimiser
-        n_layers = len(net.weights)
-        norm = net.batch_norm
-        if self.remedy_state is None:
+        ``general.general_epoch``, keeping the optimiser's state in ``optimiser_state``. The
+        network's arrays go in as ``packed_parameters``, the packed buffers that hold them;
+        the last mini-batch's mean bias gradients come out in ``gradients``."""
+        net, optimiser, norm = self.net, self.optimiser, self.net.batch_norm
+        if self.optimiser_state is None:
             vectors = [*net.biases, *(norm.scales if norm else [])]
-            self.remedy_state = RemedyState.zeros(net.weights, vectors)
-        state = self.remedy_state
-        packed = self.packed_parameters()
-        gradients = [np.empty_like(b) for b in net.biases]
-        packed_gradients = bind([gradients]).packed
+            self.optimiser_state = OptimiserState.zeros(net.weights, vectors)
+        residual = np.array([net.skips(layer) for layer in range(1, len(net.weights) + 1)])
+        rule = optimiser.rule
         general_epoch(
-            rows.starts,
-            rows.columns,
-            rows.values,
-            rows.scale,
-            y,
-            order,
-            *packed,
-            state.first,
-            state.second,
+            examples,
+            schedule,
+            NetworkArrays(*self.packed_parameters()),
             activation_code(net.activation),
-            np.array([net.skips(layer) for layer in range(1, n_layers + 1)]),
-            norm is not None,
-            optimiser_code(optimiser.kind),
-            optimiser.rule.momentum,
-            optimiser.rule.look_ahead,
-            optimiser.mu,
-            optimiser.schedule,
-            optimiser.clip or 0.0,
-            first_step,
-            *args,
-            packed_gradients,
+            Remedies(residual, norm is not None, float(optimiser.clip or 0.0)),
+            OptimiserSettings(
+                optimiser_code(optimiser.kind),
+                rule.momentum,
+                rule.look_ahead,
+                float(optimiser.mu),
+                bool(optimiser.schedule),
+                eta,
+                lmbda,
+            ),
+            self.optimiser_state,
+            gradients,
         )
-        return gradients

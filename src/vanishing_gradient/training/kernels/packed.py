@@ -8,8 +8,9 @@ sweep). A ``Packed`` is three arrays whatever the number of arrays it holds:
 
     buffer[offsets[k] : offsets[k + 1]] = array k in C order,   shapes[k] = its (rows, columns)
 
-(a 1-D array of ``n`` has the shape ``(1, n)``). ``matrix_views`` and ``vector_views`` give, inside a
-compiled function, the list of views of the arrays: writing to a view writes the buffer.
+(a 1-D array of ``n`` has the shape ``(1, n)``). ``matrix_views`` and ``vector_views``
+give, inside a compiled function, the list of views of the arrays: writing to a view
+writes the buffer.
 """
 
 from typing import NamedTuple
