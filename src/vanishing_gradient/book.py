@@ -27,6 +27,9 @@ ACCURACY_REFERENCES: dict[str, dict[str, float]] = {
     "rerun": RERUN_VALIDATION_ACCURACY,
 }
 
+# Protocol B in the book: full-batch gradient descent for this many epochs.
+SPEED_EPOCHS = 500
+
 SPEED_AT_INIT: dict[str, tuple[float, ...]] = {
     "784-30-30-10": (0.07, 0.31),
     "784-30-30-30-10": (0.012, 0.060, 0.283),

@@ -7,7 +7,8 @@ integer with thousands separators), ``seed_list`` and ``one_line``.
 
 A template writes a paragraph (or a long table row) a sentence (or a cell) a line inside
 ``{% filter one_line %}``; the report prints it as one line. The constants the prose
-states (confidence level, significance level, detection power, saturation threshold) are
+states (confidence level, significance level, detection power, saturation threshold, the book's
+epochs of protocol B) are
 the templates' globals, and ``templates/phrases.md`` holds the phrases several parts
 share, as macros."""
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .. import book
 from ..analysis.significance import CONFIDENCE, DETECTION_POWER, SIGNIFICANCE_LEVEL
 from ..figures.labels import num
 from ..model.activations import SATURATION
@@ -52,6 +54,7 @@ _ENVIRONMENT.globals.update(
     significance_level=SIGNIFICANCE_LEVEL,
     detection_power=DETECTION_POWER,
     saturation=SATURATION,
+    book_speed_epochs=book.SPEED_EPOCHS,
 )
 
 

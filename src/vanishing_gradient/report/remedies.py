@@ -56,6 +56,8 @@ def remedies(table: pd.DataFrame, speed_ratio: pd.DataFrame, settings: dict) -> 
     return render_prose(
         "remedies",
         baseline=settings["baseline"],
+        probe_size=settings["accuracy"]["probe_size"],
+        speed_training_size=settings["speed"]["training_size"],
         baseline_ratio=ratio_range(training, settings["baseline"], "not measured"),
         rows=[
             {
