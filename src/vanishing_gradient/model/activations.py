@@ -8,6 +8,7 @@ output ``a = phi(z)`` alone, so no ``z`` has to be kept::
     tanh      a = tanh(z)             phi'(z) = 1 - a^2            max 1   at z = 0
     relu      a = max(z, 0)           phi'(z) = 1 if a > 0 else 0  max 1
     softplus  a = log(1 + exp(z))     phi'(z) = 1 - exp(-a)        max 1   as z -> infinity
+    softsign  a = z / (1 + |z|)       phi'(z) = (1 - |a|)^2        max 1   at z = 0
 
 An entry states its maths on numpy arrays (``forward``, ``slope``: the network's passes, the
 per-example reference, the saturation measure) and on one float (``scalar_forward``,
@@ -18,7 +19,8 @@ selects an entry by its position in ``ACTIVATIONS``.
 
 A unit is *saturated* when ``phi'(z)`` is below ``SATURATION`` (5 %) of its maximum:
 sigmoid outputs within about 0.013 of 0 or 1, tanh outputs beyond about +-0.975, inactive
-ReLU units (``a = 0``), and softplus units with ``z`` below about -2.9.
+ReLU units (``a = 0``), softplus units with ``z`` below about -2.9, and softsign outputs
+beyond about +-0.78.
 """
 
 import math
@@ -94,6 +96,11 @@ def _softplus_scalar(z: float) -> float:
     return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
 
 
+def _softsign_slope(a):
+    # 1 - |a| = 1 / (1 + |z|), so phi'(z) = 1 / (1 + |z|)^2 = (1 - |a|)^2
+    return (1.0 - abs(a)) ** 2
+
+
 ACTIVATIONS: dict[str, Activation] = {
     entry.name: entry
     for entry in (
@@ -137,6 +144,17 @@ ACTIVATIONS: dict[str, Activation] = {
             colour="#ff7f0e",
             scalar_forward=_softplus_scalar,
             scalar_slope=lambda a: -math.expm1(-a),
+        ),
+        Activation(
+            name="softsign",
+            forward=lambda z: z / (1.0 + np.abs(z)),
+            slope=_softsign_slope,
+            max_slope=1.0,
+            description="softsign z/(1 + |z|), φ'(z) = 1/(1 + |z|)² (Glorot & Bengio 2010, "
+            "with their standard initialisation `standard` and their normalised one `glorot`)",
+            colour="#8c564b",
+            scalar_forward=lambda z: z / (1.0 + abs(z)),
+            scalar_slope=_softsign_slope,
         ),
     )
 }

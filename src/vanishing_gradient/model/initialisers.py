@@ -5,10 +5,13 @@ For layer ``l`` with ``n_in`` inputs and ``n_out`` units:
 
     default  W ~ N(0, 1) / sqrt(n_in),                       b ~ N(0, 1)   (the book's)
     large    W ~ N(0, 1),                                    b ~ N(0, 1)   (the book's "large")
-    glorot   W ~ U[-sqrt(6 / (n_in + n_out)), +sqrt(...)],   b = 0         (Glorot & Bengio 2010)
+    glorot   W ~ U[-sqrt(6 / (n_in + n_out)), +sqrt(...)],   b = 0         (Glorot & Bengio's
+                                                                           normalised, 2010)
     he       W ~ N(0, 2 / n_in),                             b = 0         (He et al. 2015)
     sparse   each unit has SPARSE_INPUTS non-zero incoming weights ~ N(0, 1) on random
              inputs, the others 0,                           b = 0         (Sutskever et al. 2013)
+    standard W ~ U[-1/sqrt(n_in), +1/sqrt(n_in)],            b = 0         (Glorot & Bengio's
+                                                                           standard, 2010)
 
 A network with batch normalisation starts with every scale gamma = 1 (its shifts beta are
 the biases drawn here); residual connections add no parameters.
@@ -50,8 +53,16 @@ def sparse_weights(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarra
 
 
 def glorot_weights(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
-    """``U[-sqrt(6 / (n_in + n_out)), +sqrt(6 / (n_in + n_out))]``."""
+    """``U[-sqrt(6 / (n_in + n_out)), +sqrt(6 / (n_in + n_out))]``: Glorot & Bengio's
+    normalised initialisation (their Eq. 16)."""
     limit = np.sqrt(6.0 / (n_in + n_out))
+    return rng.uniform(-limit, limit, size=(n_in, n_out))
+
+
+def standard_weights(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
+    """``U[-1/sqrt(n_in), +1/sqrt(n_in)]``: Glorot & Bengio's standard initialisation (their
+    Eq. 1), so ``n_in Var[W] = 1/3``."""
+    limit = 1.0 / np.sqrt(n_in)
     return rng.uniform(-limit, limit, size=(n_in, n_out))
 
 
@@ -75,7 +86,7 @@ INITIALISERS: dict[str, Initialiser] = {
             glorot_weights,
             False,
             "Glorot & Bengio's normalised (Xavier) W ~ U[−√(6/(n_in + n_out)), "
-            "+√(6/(n_in + n_out))], b = 0",
+            "+√(6/(n_in + n_out))], b = 0 (their Eq. 16; their standard one is `standard`)",
         ),
         Initialiser(
             "he",
@@ -89,6 +100,13 @@ INITIALISERS: dict[str, Initialiser] = {
             False,
             f"Sutskever et al.'s sparse: {SPARSE_INPUTS} non-zero incoming weights ~ N(0, 1) "
             "per unit, b = 0",
+        ),
+        Initialiser(
+            "standard",
+            standard_weights,
+            False,
+            "Glorot & Bengio's standard W ~ U[−1/√n_in, +1/√n_in], b = 0 (their Eq. 1; their "
+            "normalised one is `glorot`)",
         ),
     )
 }
