@@ -36,9 +36,7 @@ tables = {
     "speed_ratio": speed_ratio,
     "saturation": saturation,
     "saturation_summary": saturation_summary,
-    "saturation_check": saturation_tables.saturation_check(
-        saturation_summary, snakemake.params.baseline
-    ),
+    "saturation_check": saturation_tables.saturation_check(saturation, snakemake.params.baseline),
     "variant_comparison": variant_comparison(runs, speed_ratio, snakemake.params.baseline),
 }
 for name, table in tables.items():

@@ -60,6 +60,7 @@ def tiny_config(mnist_dir: Path, files: dict) -> dict:
         speed_epochs=4,
         variants=[
             {"activation": "sigmoid", "initialiser": "default", "optimiser": "sgd"},
+            {"activation": "sigmoid", "initialiser": "standard", "optimiser": "sgd"},
             {"activation": "tanh", "initialiser": "glorot", "optimiser": "sgd"},
             {"activation": "relu", "initialiser": "he", "optimiser": "sgd"},
             {"activation": "sigmoid", "initialiser": "default", "optimiser": "nesterov"},

@@ -128,9 +128,12 @@ def accuracy_tables(variants: dict = VARIANTS) -> tuple[pd.DataFrame, pd.DataFra
     return runs, summary.reset_index()
 
 
-def saturation_summary(variants=("sigmoid-default-sgd", "tanh-glorot-sgd", "relu-he-sgd")):
+def saturation_summary(
+    variants=("sigmoid-default-sgd", "sigmoid-standard-sgd", "tanh-glorot-sgd", "relu-he-sgd")
+):
     """Sigmoid's top layer drops towards 0 and saturates after epoch 1, then recovers;
-    tanh stays near 0 unsaturated; ReLU keeps about half its units inactive."""
+    tanh stays near 0 unsaturated; ReLU keeps about half its units inactive. The 98th
+    percentile lies two stds above the mean."""
     rows = []
     for variant in variants:
         activation = variant.split("-")[0]
@@ -155,6 +158,7 @@ def saturation_summary(variants=("sigmoid-default-sgd", "tanh-glorot-sgd", "relu
                         "n_seeds": len(SEEDS),
                         "activation_mean": mean,
                         "activation_std": std,
+                        "activation_p98": min(1.0, mean + 2 * std),
                         "saturated_fraction": fraction,
                         "saturated_fraction_min": max(0.0, fraction - 0.05),
                         "saturated_fraction_max": min(1.0, fraction + 0.05),
@@ -277,6 +281,28 @@ def test_saturation_figure_default_variants_and_panels():
     top_layer = bottom.get_lines()[-1]
     assert top_layer.get_color() == layer_colour(4)
     assert top_layer.get_ydata()[1] == pytest.approx(100 * 0.94)
+
+
+def test_saturation_figure_sets_the_papers_setting_beside_the_books_with_p98_crosses():
+    table = saturation_summary()
+    fig = saturation_figure(table, BASELINE)
+    top_row = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title().split("\n")[0] for ax in top_row] == [
+        "sigmoid-default-sgd",
+        "sigmoid-standard-sgd",
+        "tanh-glorot-sgd",
+        "relu-he-sgd",
+    ]
+    assert "the book's setting" in top_row[0].get_title()
+    assert "Glorot & Bengio's" in top_row[1].get_title()
+    paper = table[(table["variant"] == "sigmoid-standard-sgd")]
+    for ax in top_row[:2]:
+        crosses = [line for line in ax.get_lines() if line.get_marker() == "x"]
+        assert [line.get_color() for line in crosses] == [layer_colour(l) for l in LAYERS]
+        top = paper[paper["layer"] == LAYERS[-1]].sort_values("epoch")
+        assert crosses[-1].get_ydata() == pytest.approx(top["activation_p98"].to_numpy())
+        bars = ax.containers[-1]  # the top layer's error bars: mean ± std
+        assert bars.lines[0].get_ydata() == pytest.approx(top["activation_mean"].to_numpy())
 
 
 def test_saturation_figure_named_variants_and_errors():

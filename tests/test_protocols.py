@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from vanishing_gradient.analysis.tables import RUN_TABLES
 from vanishing_gradient.model.identity import variant_columns
 from vanishing_gradient.model.initialisers import initialise
 from vanishing_gradient.model.network import mean_bias_gradients, one_hot, parse_architecture
@@ -74,6 +75,30 @@ def test_accuracy_protocol_records_every_epoch(data):
     assert sorted(run.speed["layer"].unique()) == [1, 2]
     assert (run.speed["protocol"] == "A").all()
     assert run.test["test_accuracy"].iloc[0] > 0.5
+
+
+def test_saturation_rows_are_each_hidden_layers_mean_std_and_98th_percentile(data):
+    """At initialisation (epoch 0) the rows describe the network the seed draws, on the
+    probe images: the first hidden layer's 50 x 8 and the second's 50 x 6 activations."""
+    run = run_accuracy_protocol(ARCH, 3, data, A, probe_size=50, train_cost_size=100)
+    # the columns the table checker expects of a run's saturation table
+    assert list(run.saturation.columns) == [
+        "architecture",
+        "seed",
+        *RUN_TABLES["saturation"].columns,
+    ]
+    net = initialise(parse_architecture(ARCH), np.random.default_rng(3))
+    a = data["train_images"][:50].astype(np.float64)
+    at_start = run.saturation[run.saturation["epoch"] == 0].set_index("layer")
+    for layer, (w, b) in enumerate(zip(net.weights[:-1], net.biases[:-1]), start=1):
+        a = 1.0 / (1.0 + np.exp(-(a @ w + b)))
+        row = at_start.loc[layer]
+        assert row["activation_mean"] == pytest.approx(a.mean(), rel=1e-12)
+        assert row["activation_std"] == pytest.approx(a.std(), rel=1e-12)
+        assert row["activation_p98"] == pytest.approx(np.percentile(a, 98), rel=1e-12)
+        # 98 % of the layer's values lie at or below it, and not all of them
+        assert 0.98 <= (a <= row["activation_p98"]).mean() < 1.0
+    assert (run.saturation["activation_p98"] >= run.saturation["activation_mean"]).all()
 
 
 def test_same_seed_same_numbers_other_seed_other_numbers(data):

@@ -15,12 +15,13 @@ from vanishing_gradient.analysis import accuracy as accuracy_tables
 from vanishing_gradient.analysis import saturation as saturation_tables
 from vanishing_gradient.analysis import speed as speed_tables
 from vanishing_gradient.analysis import summary_rows
+from vanishing_gradient.analysis.saturation import GLOROT_BENGIO_VARIANT
 from vanishing_gradient.analysis import variant_verdicts
 from vanishing_gradient.model.identity import variant_columns
 from vanishing_gradient.report.beyond import render_beyond
 from vanishing_gradient.report.depth_sweep import slope_verdict, sweep_remedies_text
 from vanishing_gradient.report.remedies import HELPS_TEXT
-from vanishing_gradient.report.saturation import SATURATION_VERDICT_TEXT
+from vanishing_gradient.report.saturation import NETWORK_SETTING_TEXT, SATURATION_VERDICT_TEXT
 from vanishing_gradient.report.verdicts import (
     SPEED_VERDICT_TEXT,
     VERDICT_HEADINGS,
@@ -97,18 +98,47 @@ def _through_csv(table: pd.DataFrame) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(table.to_csv(index=False)))
 
 
+# Per seed, the top hidden layer's (mean, std) of its activations after every epoch >= 1: the
+# book's setting stays away from 0, Glorot & Bengio's setting goes near 0 in every seed.
+TOP_AFTER_FIRST = {BASELINE: [(0.3, 0.2)] * 3, GLOROT_BENGIO_VARIANT: [(0.04, 0.03)] * 3}
+
+
+def saturation_rows(identity: dict, top_after_first: list) -> list[dict]:
+    """Two hidden layers at epochs 0 .. 3 of one variant's seeds; the top layer after epoch
+    0 at that seed's (mean, std) of ``top_after_first`` when given."""
+    rows = []
+    for seed, top in zip(SEEDS, top_after_first or [None] * len(SEEDS)):
+        for epoch in range(4):
+            for layer in (1, 2):
+                mean, std, fraction = 0.45, 0.2, 0.2
+                if top and layer == 2 and epoch >= 1:
+                    (mean, std), fraction = top, 0.87
+                rows.append(
+                    {
+                        **identity,
+                        "architecture": "784-30-30-10",
+                        "seed": seed,
+                        "epoch": epoch,
+                        "layer": layer,
+                        "activation_mean": mean,
+                        "activation_std": std,
+                        "activation_p98": mean + 2 * std,
+                        "saturated_fraction": fraction,
+                    }
+                )
+    return rows
+
+
 def per_run_rows(
-    top_mean_after_first: float = 0.03,
-    top_fraction_after_first: float = 0.87,
-    variants: dict = VARIANTS,
-    etas: dict = {},
+    top_after_first: dict = TOP_AFTER_FIRST, variants: dict = VARIANTS, etas: dict = {}
 ):
     """Per-run rows of every variant and seed: accuracy by epoch, test accuracy, protocol B
-    speeds (layer l at 0.01 x ratio^((l - 1)/3)), saturation of two hidden layers; each
-    variant at its eta in ``etas``, else the book's."""
+    speeds (layer l at 0.01 x ratio^((l - 1)/3)), saturation of two hidden layers (of
+    Glorot & Bengio's setting too); each variant at its eta in ``etas``, else the book's."""
     epochs, tests, speed, saturation = [], [], [], []
     for variant, (ratio, finals) in variants.items():
         identity = {**variant_columns(variant), "eta": etas.get(variant, BOOK_ETA)}
+        saturation += saturation_rows(identity, top_after_first.get(variant))
         for seed, final in zip(SEEDS, finals):
             run = {**identity, "seed": seed}
             epochs += [
@@ -126,21 +156,9 @@ def per_run_rows(
                 for e in range(5)
                 for layer in (1, 2, 3, 4)
             ]
-            for epoch in range(4):
-                for layer in (1, 2):
-                    mean, fraction = 0.45, 0.2
-                    if variant == BASELINE and layer == 2 and epoch >= 1:
-                        mean, fraction = top_mean_after_first, top_fraction_after_first
-                    saturation.append(
-                        {
-                            **run,
-                            "epoch": epoch,
-                            "layer": layer,
-                            "activation_mean": mean,
-                            "activation_std": 0.2,
-                            "saturated_fraction": fraction,
-                        }
-                    )
+    if GLOROT_BENGIO_VARIANT in top_after_first:
+        identity = {**variant_columns(GLOROT_BENGIO_VARIANT), "eta": BOOK_ETA}
+        saturation += saturation_rows(identity, top_after_first[GLOROT_BENGIO_VARIANT])
     return pd.DataFrame(epochs), pd.DataFrame(tests), pd.DataFrame(speed), pd.DataFrame(saturation)
 
 
@@ -163,7 +181,7 @@ def setting_tables(setting: str, variants: dict, etas: dict, **saturation) -> di
     if setting == "book":
         tables["ablation_saturation_summary"] = saturation_summary
         tables["ablation_saturation_check"] = saturation_tables.saturation_check(
-            saturation_summary, BASELINE
+            per_run_saturation, BASELINE
         )
     return tables
 
@@ -315,17 +333,33 @@ def test_remedies_say_what_they_did_and_which_fail_to_help(section, tables):
     assert "- clip: gradient-norm clipping" in section and "c = 1.5" in section
 
 
-def test_saturation_verdict_is_the_tables(section, tables):
-    check = tables["ablation_saturation_check"].iloc[0]
-    assert check["verdict"] == "shown"
-    assert SATURATION_VERDICT_TEXT["shown"] + ": after epoch 1" in section
-    for kwargs, verdict in (
-        ({"top_mean_after_first": 0.4}, "partly_shown"),
-        ({"top_mean_after_first": 0.4, "top_fraction_after_first": 0.1}, "not_shown"),
-    ):
-        changed = beyond_tables(**kwargs)
-        assert changed["ablation_saturation_check"]["verdict"].item() == verdict
-        assert SATURATION_VERDICT_TEXT[verdict] + ":" in render_beyond(changed, FIGURES, SETTINGS)
+def test_saturation_verdicts_of_both_settings_are_the_tables(section, tables):
+    checks = tables["ablation_saturation_check"].set_index("network_setting")
+    assert checks["verdict"].to_dict() == {"book": "not_shown", "glorot_bengio": "shown"}
+    block = section.split("### Saturation of the hidden layers")[1].split("![")[0]
+    bullets = [line for line in block.splitlines() if line.startswith("- **")]
+    assert len(bullets) == 2
+    for bullet, (setting, check) in zip(bullets, checks.iterrows()):
+        assert bullet.startswith(f"- **{NETWORK_SETTING_TEXT[setting]}**, {check['variant']}")
+        assert f"({check['description']}; η = 0.1)" in bullet
+        assert SATURATION_VERDICT_TEXT[check["verdict"]] + "." in bullet
+        assert f"{check['n_seeds_shown']} of 3 seeds" in bullet
+    assert "4 hidden layers" not in block and "2 hidden layers of 30 units" in block
+    paper = checks.loc["glorot_bengio"]
+    assert f"mean activation is below {paper['mean_threshold']}" in block
+    assert f"is below {paper['std_threshold']}." in block
+    assert "sigmoid-standard-sgd | 2 | 1 | 0.04 | 0.03 | 0.1 |" in block  # mean, std, p98
+    one_seed_off = {**TOP_AFTER_FIRST, GLOROT_BENGIO_VARIANT: [(0.04, 0.03)] * 2 + [(0.04, 0.2)]}
+    for top_after_first, verdict in ((one_seed_off, "partly_shown"), (TOP_AFTER_FIRST, "shown")):
+        changed = beyond_tables(top_after_first=top_after_first)
+        check = changed["ablation_saturation_check"].set_index("network_setting")
+        assert check.loc["glorot_bengio", "verdict"] == verdict
+        text = render_beyond(changed, FIGURES, SETTINGS)
+        assert f"{SATURATION_VERDICT_TEXT[verdict]}. After epoch 1" in text
+    book_only = beyond_tables(top_after_first={BASELINE: TOP_AFTER_FIRST[BASELINE]})
+    assert book_only["ablation_saturation_check"]["network_setting"].tolist() == ["book"]
+    text = render_beyond(book_only, FIGURES, SETTINGS)
+    assert f"add {GLOROT_BENGIO_VARIANT} to `ablation.variants`" in text
 
 
 def test_chain_agreement_is_the_tables(section, tables):

@@ -5,6 +5,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from test_report_beyond import saturation_rows
+
 from vanishing_gradient.analysis import accuracy as accuracy_tables
 from vanishing_gradient.analysis import saturation as saturation_tables
 from vanishing_gradient.analysis import significance
@@ -404,6 +406,7 @@ def test_saturation_summary_across_seeds():
             "layer": layer,
             "activation_mean": 0.5 + 0.1 * seed,
             "activation_std": 0.2,
+            "activation_p98": 0.8 + 0.05 * seed,
             "saturated_fraction": 0.1 * seed,
         }
         for seed in (1, 2, 3)
@@ -413,7 +416,57 @@ def test_saturation_summary_across_seeds():
     row = table[table["layer"] == 2].iloc[0]
     assert row["n_seeds"] == 3
     assert row["activation_mean"] == pytest.approx(0.7)
+    assert row["activation_p98"] == pytest.approx(0.9)
     assert row["saturated_fraction"] == pytest.approx(0.2)
     assert (row["saturated_fraction_min"], row["saturated_fraction_max"]) == pytest.approx(
         (0.1, 0.3)
     )
+
+
+def saturation_runs(top_after_first: dict) -> pd.DataFrame:
+    """Per-run saturation rows of 784-30-30-10 (``test_report_beyond.saturation_rows``): the
+    top layer after epoch 0 at each seed's (mean, std) of ``top_after_first[variant]``."""
+    return pd.DataFrame(
+        [
+            row
+            for variant, tops in top_after_first.items()
+            for row in saturation_rows({**variant_columns(variant), "eta": 0.1}, tops)
+        ]
+    )
+
+
+BOOK, PAPER = "sigmoid-default-sgd", saturation_tables.GLOROT_BENGIO_VARIANT
+
+
+def test_the_saturation_check_decides_from_every_seed():
+    """Shown: every seed's top layer has mean and std below 0.1 after epoch 1; partly shown:
+    some seeds; not shown: none. A value at the threshold is not below it."""
+    near, far_mean, far_std = (0.05, 0.03), (0.3, 0.03), (0.05, 0.2)
+    table = saturation_runs({BOOK: [far_mean, far_mean, (0.1, 0.03)], PAPER: [near] * 3})
+    check = saturation_tables.saturation_check(table, BOOK).set_index("network_setting")
+    assert check["variant"].to_dict() == {"book": BOOK, "glorot_bengio": PAPER}
+    assert check["verdict"].to_dict() == {"book": "not_shown", "glorot_bengio": "shown"}
+    assert check["n_seeds_shown"].to_dict() == {"book": 0, "glorot_bengio": 3}
+    paper = check.loc["glorot_bengio"]
+    assert (paper["layer"], paper["epoch"], paper["n_seeds"]) == (2, 1, 3)
+    assert (paper["hidden_layers"], paper["width"]) == (2, 30)
+    assert (paper["mean_threshold"], paper["std_threshold"]) == (0.1, 0.1)
+    assert paper["activation_p98"] == pytest.approx(0.11)
+    assert paper["description"].startswith("sigmoid, Glorot & Bengio's standard W ~ U[")
+    assert paper["description"].endswith("; 2 hidden layers of 30 units")
+    assert check.loc["book", "activation_mean_max"] == pytest.approx(0.3)
+    assert check.loc["book", "description"].startswith("sigmoid, the book's W ~ N(0, 1)/√n_in")
+    for seeds, verdict in (
+        ([near, far_std, near], "partly_shown"),
+        ([far_mean, near, near], "partly_shown"),
+        ([far_std] * 3, "not_shown"),
+    ):
+        check = saturation_tables.saturation_check(saturation_runs({BOOK: seeds}), BOOK)
+        assert check["network_setting"].tolist() == ["book"]  # the paper's was not trained
+        assert check["verdict"].item() == verdict
+
+
+def test_the_saturation_check_names_a_missing_baseline():
+    table = saturation_runs({PAPER: [(0.05, 0.03)]})
+    with pytest.raises(ValueError, match="no rows of the baseline 'sigmoid-default-sgd'"):
+        saturation_tables.saturation_check(table, BOOK)

@@ -90,6 +90,7 @@ def test_output_contract(finished_workflow):
         "layer",
         "activation_mean",
         "activation_std",
+        "activation_p98",
         "saturated_fraction",
     ]
     assert len(saturation) == 2 * (1 + 2 + 3) * 4  # seeds x hidden layers x epochs 0..3
@@ -170,18 +171,27 @@ def test_ablation_tables_carry_their_identity_and_compare_with_the_baseline(fini
         "helps",
     ]
     assert comparison["variant"].tolist() == [
+        "sigmoid-standard-sgd",
         "tanh-glorot-sgd",
         "relu-he-sgd",
         "sigmoid-default-nesterov",
         "relu-he-adam-residual-batchnorm-clip",
     ]
-    assert comparison.loc[3, ["residual", "batch_norm", "clipping"]].tolist() == [True] * 3
-    assert not comparison.loc[:2, ["residual", "batch_norm", "clipping"]].any(axis=None)
+    assert comparison.loc[4, ["residual", "batch_norm", "clipping"]].tolist() == [True] * 3
+    assert not comparison.loc[:3, ["residual", "batch_norm", "clipping"]].any(axis=None)
     assert set(comparison["baseline"]) == {"sigmoid-default-sgd"}
     assert set(comparison["setting"]) == {"book"} and set(comparison["baseline_eta"]) == {1.0}
     check = pd.read_csv(ablation / "tables" / "book" / "saturation_check.csv")
-    assert check["variant"].tolist() == ["sigmoid-default-sgd"]
+    assert check["variant"].tolist() == ["sigmoid-default-sgd", "sigmoid-standard-sgd"]
+    assert check["network_setting"].tolist() == ["book", "glorot_bengio"]
+    assert check[["hidden_layers", "width", "layer", "epoch"]].values.tolist() == [[3, 6, 3, 1]] * 2
     assert set(check["verdict"]) <= {"shown", "partly_shown", "not_shown"}
+    assert (check["n_seeds"] == 2).all() and check["n_seeds_shown"].between(0, 2).all()
+    report = (finished_workflow / "results" / "report.md").read_text()
+    for setting, variant in zip(
+        ("The book's setting", "Glorot & Bengio's setting"), check["variant"]
+    ):
+        assert f"- **{setting}**, {variant} (sigmoid, " in report
 
 
 def test_each_variant_is_compared_at_the_eta_its_search_selected(finished_workflow):
@@ -359,8 +369,8 @@ def test_ablation_settings_never_rerun_the_chapter(workflow_copy):
     jobs = planned_jobs(workflow_copy)
     # The book's setting: every variant x seed (epochs changed), and of protocol B only the
     # momentum variant. The search reruns every run, so the tuned runs wait for its selection.
-    assert jobs["search_learning_rate"] == 5 * 3 * 2  # variants x etas x selection seeds
-    assert jobs["train_variant_for_accuracy"] == 5 * 2
+    assert jobs["search_learning_rate"] == 6 * 3 * 2  # variants x etas x selection seeds
+    assert jobs["train_variant_for_accuracy"] == 6 * 2
     assert jobs["train_variant_for_speed"] == 1 * 2
     chapter = {
         "train_for_accuracy",
@@ -602,7 +612,7 @@ def test_config_typo_fails_before_any_job(workflow_copy):
             "accuracy.training_size is 260, more than the training split's images",
         ),
         (
-            lambda c: c["ablation"]["variants"].append(c["ablation"]["variants"][1]),
+            lambda c: c["ablation"]["variants"].append(c["ablation"]["variants"][2]),
             "ablation.variants lists tanh-glorot-sgd more than once",
         ),
         (

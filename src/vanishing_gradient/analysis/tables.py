@@ -121,6 +121,7 @@ RUN_TABLES = {
             "layer": int,
             "activation_mean": float,
             "activation_std": float,
+            "activation_p98": float,
             "saturated_fraction": float,
         },
         ("epoch", "layer"),

@@ -9,8 +9,9 @@ Protocol B (speed of learning): the book's experiment, full-batch gradient desce
 the first ``training_size`` training images; before every update, the norm
 ``||dC/db^l||`` of the bias gradient averaged over those images, per hidden layer.
 
-Protocol A also records, per hidden layer on the probe set, the mean and spread of the
-activations and the fraction of saturated units (Glorot & Bengio's observation).
+Protocol A also records, per hidden layer on the probe set, the mean, the standard
+deviation and the 98th percentile of the activations and the fraction of saturated units
+(Glorot & Bengio's Figures 2 and 3).
 Both protocols run the book's network by default, or a ``Variant`` of it.
 
 With batch normalisation the accuracies and costs are measured in evaluation mode
@@ -171,7 +172,8 @@ class AccuracyRun:
 
     epoch_rows: Table  # architecture, seed, epoch, val_accuracy, val_cost, train_cost, seconds
     speed_rows: Table  # protocol, architecture, seed, epoch, layer, grad_norm
-    # architecture, seed, epoch, layer, activation_mean, activation_std, saturated_fraction
+    # architecture, seed, epoch, layer, activation_mean, activation_std, activation_p98,
+    # saturated_fraction
     saturation_rows: Table
     test_rows: Table  # architecture, seed, test_accuracy (after the last epoch)
     # processor seconds spent "training", "measuring" after the epochs, and "measuring_once"
@@ -238,8 +240,9 @@ def saturation_rows(
     activation: str, hidden: list[np.ndarray], architecture: str, seed: int, epoch: int
 ) -> list[dict]:
     """Per hidden layer ``l`` (``hidden[l - 1]``: its activations on the probe set, one row
-    per image): mean and standard deviation of the activations (over units and images),
-    and the fraction of units saturated (``activations.saturated`` of ``activation``)."""
+    per image): mean, standard deviation and 98th percentile of the activations (over units
+    and images), and the fraction of units saturated (``activations.saturated`` of
+    ``activation``)."""
     return [
         {
             "architecture": architecture,
@@ -248,6 +251,7 @@ def saturation_rows(
             "layer": layer,
             "activation_mean": float(a.mean()),
             "activation_std": float(a.std()),
+            "activation_p98": float(np.percentile(a, 98)),
             "saturated_fraction": float(saturated(activation, a).mean()),
         }
         for layer, a in enumerate(hidden, start=1)

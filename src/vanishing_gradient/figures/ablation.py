@@ -22,13 +22,15 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from ..analysis.learning_rates import SETTINGS
+from ..analysis.saturation import GLOROT_BENGIO_VARIANT
 from .chapter import layer_colour, line_with_band
 from ..model.activations import activation as activation_entry
 from .labels import seeds_text
 
-# Glorot & Bengio's comparison: the baseline against tanh with their normalised
-# initialisation and ReLU with He et al.'s; used when present and no variants are named.
-SATURATION_PARTNERS = ("tanh-glorot-sgd", "relu-he-sgd")
+# Glorot & Bengio's comparison: the baseline (the book's setting) against the sigmoid in
+# their setting, tanh with their normalised initialisation and ReLU with He et al.'s; used
+# when present and no variants are named.
+SATURATION_PARTNERS = (GLOROT_BENGIO_VARIANT, "tanh-glorot-sgd", "relu-he-sgd")
 RATIO_COLORBAR_LABEL = "log10(last / first hidden layer speed)"
 PANEL_COLUMNS = 4
 
@@ -288,10 +290,12 @@ def variant_accuracy_figure(
 
 
 def saturation_figure(saturation_summary: pd.DataFrame, baseline: str, variants=None) -> Figure:
-    """Glorot & Bengio's (2010) view of saturation, one column per variant: top, the mean
+    """Glorot & Bengio's (2010) view of saturation, one column per variant (the book's
+    setting, ``baseline``, beside theirs, ``GLOROT_BENGIO_VARIANT``): top, the mean
     activation of each hidden layer against epoch (0 = initialisation) with ± the standard
     deviation of the activations over units and images (``activation_std``) as error bars
-    (nudged sideways per layer); bottom, the
+    and the 98th percentile (``activation_p98``) as crosses, as in their Figures 2 and 3
+    (nudged sideways per layer), each the mean over seeds of the runs' values; bottom, the
     fraction of saturated units (derivative below 5 % of its maximum; for ReLU inactive
     units) in percent, the mean over seeds as a line and the seed min–max as a band.
 
@@ -321,8 +325,9 @@ def saturation_figure(saturation_summary: pd.DataFrame, baseline: str, variants=
             curve = curve.sort_values("epoch")
             colour = layer_colour(layer)
             # Bars as in Glorot & Bengio's figure, nudged sideways per layer so they do not overlap.
+            x = curve["epoch"] + nudge * (layer - (n_layers + 1) / 2)
             top.errorbar(
-                curve["epoch"] + nudge * (layer - (n_layers + 1) / 2),
+                x,
                 curve["activation_mean"],
                 yerr=curve["activation_std"],
                 fmt="o-",
@@ -332,6 +337,7 @@ def saturation_figure(saturation_summary: pd.DataFrame, baseline: str, variants=
                 capsize=2,
                 color=colour,
             )
+            top.plot(x, curve["activation_p98"], "x", markersize=5, color=colour)
             line_with_band(
                 bottom,
                 curve["epoch"],
@@ -343,15 +349,21 @@ def saturation_figure(saturation_summary: pd.DataFrame, baseline: str, variants=
                 marker="o",
                 markersize=3,
             )
+        setting = {
+            baseline: "the book's setting, ",
+            GLOROT_BENGIO_VARIANT: "Glorot & Bengio's setting, ",
+        }
         top.set_title(
-            f"{variant}\n({seeds_text(rows['n_seeds'])})",
+            f"{variant}\n({setting.get(variant, '')}{seeds_text(rows['n_seeds'])})",
             fontsize="medium",
             fontweight="bold" if variant == baseline else None,
         )
+        if rows["activation"].iloc[0] == "sigmoid":
+            top.set_ylim(-0.02, 1.02)  # the sigmoid's range: the settings side by side
         bottom.set_ylim(-2.0, 102.0)
         bottom.set_xlabel("epoch (0 = initialisation)")
         bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes[0, 0].set_ylabel("activation of the layer's units\n(mean ± std over units and images)")
+    axes[0, 0].set_ylabel("activation (mean ± std\nover units and images; ×: p98)")
     axes[1, 0].set_ylabel("saturated units (%)\n(mean; band: seed min–max)")
     fig.legend(*axes[1, 0].get_legend_handles_labels(), loc="outside right upper", fontsize="small")
     fig.suptitle(
