@@ -31,6 +31,8 @@ include: "workflow/rules/ablation.smk"
 include: "workflow/rules/chain.smk"
 include: "workflow/rules/depth_sweep.smk"
 include: "workflow/rules/report.smk"
+# after the report's rules: the default report lists the code of the rules defined before it
+include: "workflow/rules/glorot.smk"
 
 
 rule all:

@@ -84,6 +84,15 @@ def tiny_config(mnist_dir: Path, files: dict) -> dict:
         accuracy_training_size=100,
     )
     config["figures"].update(bars_architecture="784-6-6-10", book_neurons=4, dpi=60)
+    config["glorot"].update(
+        width=5,
+        hidden_layers=3,
+        saturation_hidden_layers=2,
+        epochs=2,
+        accuracy_seeds=[1, 2, 3],
+        selection_seeds=[3, 4],
+        eta_factors=[0.3, 1, 3],
+    )
     return config
 
 

@@ -84,6 +84,14 @@ def test_the_projects_config_has_no_problem():
             "figures.bars_architecture is 784-30-10, which is not among the architectures with "
             "two or more hidden layers",
         ),
+        (
+            lambda c: c["glorot"].update(lmbda=200_000.0),
+            "glorot.lmbda is 200000: with accuracy.eta x max(glorot.eta_factors) = 0.3",
+        ),
+        (
+            lambda c: c["glorot"].update(models=["tanh-standard-sgd", "tanh-glorot-sgd"]),
+            "glorot.models lacks sigmoid-standard-sgd, the reference of the paper's orderings",
+        ),
     ],
     ids=[
         "accuracy-training-size",
@@ -97,6 +105,8 @@ def test_the_projects_config_has_no_problem():
         "decay-at-grid",
         "no-deep-network",
         "bars",
+        "glorot-decay",
+        "glorot-without-sigmoid",
     ],
 )
 def test_a_value_beyond_its_limit_is_refused_naming_key_and_limit(edit, message):

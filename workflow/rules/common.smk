@@ -1,5 +1,6 @@
 # Target lists and wildcard constraints shared by the rule files.
 
+import math
 from itertools import product
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from snakemake.logging import logger
 import pandas as pd
 
 from vanishing_gradient.analysis.learning_rates import SETTINGS, selected_etas
+from vanishing_gradient.analysis.saturation import GLOROT_BENGIO_VARIANT
 from vanishing_gradient.data.mnist import MNIST_FILES
 from vanishing_gradient.experiments.depth_runs import sweep_architecture
 from vanishing_gradient.experiments.learning_rates import (
@@ -26,6 +28,7 @@ from vanishing_gradient.model.initialisers import INITIALISERS
 from vanishing_gradient.model.network import hidden_layers
 from vanishing_gradient.model.optimisers import OPTIMISERS
 from vanishing_gradient.model.remedies import REMEDIES
+from vanishing_gradient.report.glorot import glorot_template_text
 from vanishing_gradient.report.prose import template_texts
 from vanishing_gradient.support.code_version import code_version
 from vanishing_gradient.support.config_limits import check_config
@@ -342,3 +345,121 @@ def report_captions(figures):
     """The caption template of each of ``figures``, as text: the report's param, so that
     editing a caption rewrites the report, and moving the checkout does not."""
     return [Path(caption(name)).read_text() for name, _ in figures.values()]
+
+
+# The glorot target (glorot.smk): Glorot & Bengio's Table 1 and saturation test.
+for i, model in enumerate(config["glorot"]["models"]):
+    checked_variant(model, f"glorot.models[{i}]")
+
+
+def glorot_architecture(section_key):
+    """The target's network with ``glorot.<section_key>`` hidden layers of ``glorot.width``
+    units (``hidden_layers``: the table's; ``saturation_hidden_layers``: the saturation
+    test's)."""
+    hidden = [str(config["glorot"]["width"])] * config["glorot"][section_key]
+    return "-".join(["784", *hidden, "10"])
+
+
+def glorot_protocol(eta):
+    """Protocol A of the target: the accuracy section's, with its epochs, its weight decay
+    and the learning rate ``eta``."""
+    return protocol_params(
+        "accuracy", epochs=config["glorot"]["epochs"], lmbda=config["glorot"]["lmbda"], eta=eta
+    )
+
+
+def glorot_memory_mb(wildcards, attempt):
+    """The memory in MB of a glorot training run: 1,000 MB, and 1,000 more on each retry (a
+    run at width 1,000 holds about 400 MB, measured on 2026-12-06)."""
+    return 1000 * attempt
+
+
+def glorot_runtime(wildcards, attempt):
+    """A glorot training run's wall time in minutes, for a cluster's scheduler: 2.5 minutes
+    per epoch of 5 hidden layers of 1,000 units (1.7 measured here, docs/beyond.md), scaled
+    by the width squared and the depth, at least 10, and more on each retry."""
+    glorot = config["glorot"]
+    scale = (glorot["width"] / 1000) ** 2 * glorot["hidden_layers"] / 5
+    return math.ceil(max(10, 2.5 * glorot["epochs"] * scale) * attempt)
+
+
+def glorot_default_etas():
+    """Model -> the learning rate its search is centred on (``eta_text``)."""
+    return {
+        model: eta_text(default_eta(model, config["ablation"], config["accuracy"]["eta"]))
+        for model in config["glorot"]["models"]
+    }
+
+
+def glorot_search_runs(kind="run"):
+    """The target's learning-rate search (outputs of ``kind``): every model at every learning
+    rate of its grid (glorot.eta_factors times its default), with every selection seed."""
+    return [
+        path
+        for model, default in glorot_default_etas().items()
+        for eta in eta_grid(float(default), config["glorot"]["eta_factors"])
+        for path in expand(
+            rules.search_glorot_learning_rate.output[kind],
+            variant=model,
+            eta=eta,
+            seed=config["glorot"]["selection_seeds"],
+        )
+    ]
+
+
+def glorot_selected_etas():
+    """Model -> its selected learning rate (``eta_text``), read from the checkpoint
+    select_glorot_learning_rates: the jobs that need it wait until it is written."""
+    table = pd.read_csv(checkpoints.select_glorot_learning_rates.get().output.table)
+    return {model: eta_text(eta) for model, eta in selected_etas(table).items()}
+
+
+def glorot_runs(kind, models, section_key):
+    """Outputs of ``kind`` of train_glorot_for_accuracy for each of ``models`` at its
+    selected learning rate, on the network of ``glorot.<section_key>`` hidden layers, with
+    every accuracy seed."""
+    etas = glorot_selected_etas()
+    return [
+        path
+        for model in models
+        for path in expand(
+            rules.train_glorot_for_accuracy.output[kind],
+            architecture=glorot_architecture(section_key),
+            variant=model,
+            eta=etas[model],
+            seed=config["glorot"]["accuracy_seeds"],
+        )
+    ]
+
+
+def glorot_table_runs(kind):
+    """The runs of the table of test errors: every model, the table's hidden layers."""
+    return glorot_runs(kind, config["glorot"]["models"], "hidden_layers")
+
+
+def glorot_saturation_runs(kind):
+    """The runs of the saturation test: the paper's sigmoid network at the learning rate its
+    search selected, with the saturation test's hidden layers."""
+    return glorot_runs(kind, [GLOROT_BENGIO_VARIANT], "saturation_hidden_layers")
+
+
+def glorot_budget():
+    """What the glorot report states of its budget, as sorted pairs (deterministic params)."""
+    glorot = config["glorot"]
+    return tuple(
+        sorted(
+            {
+                "table_architecture": glorot_architecture("hidden_layers"),
+                "saturation_architecture": glorot_architecture("saturation_hidden_layers"),
+                "epochs": glorot["epochs"],
+                "lmbda": float(glorot["lmbda"]),
+                "accuracy_seeds": tuple(glorot["accuracy_seeds"]),
+                "selection_seeds": tuple(glorot["selection_seeds"]),
+                "eta_factors": tuple(float(f) for f in glorot["eta_factors"]),
+                "training_size": config["accuracy"]["training_size"],
+                "mini_batch_size": config["accuracy"]["mini_batch_size"],
+                "validation_size": config["data"]["validation_size"],
+                "probe_size": config["accuracy"]["probe_size"],
+            }.items()
+        )
+    )

@@ -40,7 +40,8 @@ rule write_report:
         code_versions=code_versions(),
         figures=list(REPORT_FIGURES),
         beyond_figures=list(BEYOND_FIGURES),
-        config=config,
+        # the config of the default run: the glorot target's section is not part of it
+        config={key: value for key, value in config.items() if key != "glorot"},
         # functions: a caption's {{ ... }} must reach the template, not wildcard expansion
         captions=lambda wildcards: report_captions(REPORT_FIGURES),
         beyond_captions=lambda wildcards: report_captions(BEYOND_FIGURES),

@@ -15,6 +15,7 @@ every learning rate a protocol trains at.
 import math
 
 from ..model.network import hidden_layers
+from ..papers import SIGMOID
 
 LABELS_FILE = "train-labels-idx1-ubyte"
 IDX1_HEADER_BYTES = 8
@@ -144,6 +145,28 @@ def duplicate_problems(key: str, names: list[str]) -> list[str]:
     return [f"{key} lists {', '.join(twice)} more than once; keep one of each"]
 
 
+def glorot_problems(config: dict) -> list[str]:
+    """The glorot target's models must hold the paper's sigmoid network (the reference of
+    its orderings and the network of its saturation test), and its weight decay factor must
+    stay above 0 at the largest learning rate of its grid."""
+    glorot = config["glorot"]
+    problems = duplicate_problems("glorot.models", glorot["models"])
+    if SIGMOID not in glorot["models"]:
+        problems.append(
+            f"glorot.models lacks {SIGMOID}, the reference of the paper's "
+            "orderings and the network of its saturation test; add it"
+        )
+    eta = config["accuracy"]["eta"] * max(glorot["eta_factors"])
+    size = config["accuracy"]["training_size"]
+    if eta * glorot["lmbda"] / size >= 1:
+        problems.append(
+            f"glorot.lmbda is {glorot['lmbda']:g}: with accuracy.eta x max(glorot.eta_factors)"
+            f" = {eta:g} the weight decay factor 1 - eta * lmbda / n is not above 0; lower "
+            f"glorot.lmbda below {size / eta:,.6g}"
+        )
+    return problems
+
+
 def config_problems(config: dict, variants: list[str]) -> list[str]:
     """Every problem of ``config`` the schema cannot see; ``variants``: the names of
     ablation.variants, in order."""
@@ -155,6 +178,7 @@ def config_problems(config: dict, variants: list[str]) -> list[str]:
         + decay_problems(config)
         + architecture_problems(config)
         + duplicate_problems("ablation.variants", variants)
+        + glorot_problems(config)
     )
 
 
