@@ -62,20 +62,16 @@ def test_error_table(test: pd.DataFrame, learning_rates: pd.DataFrame) -> pd.Dat
     """One row per model, in the order of first appearance in ``test``: its test error over
     seeds (module docstring) beside the paper's, whether the paper's value lies within our
     seeds' range, and the learning rate it trained at with its ``at_grid_edge`` flag."""
-    runs = test_errors(test)
-    table = (
-        runs.groupby("variant", sort=False)
-        .agg(
-            architecture=("architecture", "first"),
-            eta=("eta", "first"),
-            n_seeds=("seed", "nunique"),
-            test_error_mean=("test_error", "mean"),
-            test_error_std=("test_error", "std"),
-            test_error_min=("test_error", "min"),
-            test_error_max=("test_error", "max"),
-        )
-        .reset_index()
-    )
+    runs = test_errors(test).groupby("variant", sort=False)
+    errors = runs["test_error"]
+    table = pd.DataFrame(
+        {
+            "architecture": runs["architecture"].first(),
+            "eta": runs["eta"].first(),
+            "n_seeds": runs["seed"].nunique(),
+            **{f"test_error_{stat}": errors.agg(stat) for stat in ("mean", "std", "min", "max")},
+        }
+    ).reset_index()
     chosen = learning_rates[learning_rates["selected"].astype(bool)].set_index("variant")
     table["at_grid_edge"] = table["variant"].map(chosen["at_grid_edge"]).astype("boolean")
     table["paper_label"] = table["variant"].map(GLOROT_BENGIO_LABELS)
