@@ -17,7 +17,7 @@ SEEDS = [1, 2, 3, 4, 5, 6]
 ARCHITECTURE = "784-20-20-20-20-20-10"
 
 
-def test_runs(errors: dict[str, list[float]]) -> pd.DataFrame:
+def per_run_test_tables(errors: dict[str, list[float]]) -> pd.DataFrame:
     """Per-run test tables of each model with the given test errors, one per seed."""
     return pd.DataFrame(
         [
@@ -33,9 +33,6 @@ def test_runs(errors: dict[str, list[float]]) -> pd.DataFrame:
             for seed, error in zip(SEEDS, model_errors)
         ]
     )
-
-
-test_runs.__test__ = False  # a helper, not a test
 
 
 def spread(centre: float, width: float = 0.001) -> list[float]:
@@ -65,7 +62,7 @@ def learning_rates(models) -> pd.DataFrame:
 
 
 def test_the_table_has_every_model_beside_the_papers_value():
-    table = glorot_table.test_error_table(test_runs(ORDERED), learning_rates(ORDERED))
+    table = glorot_table.test_error_table(per_run_test_tables(ORDERED), learning_rates(ORDERED))
     assert list(table["variant"]) == list(ORDERED)
     assert list(table.columns) == glorot_table.TEST_ERROR_COLUMNS
     row = table.set_index("variant").loc["tanh-glorot-sgd"]
@@ -78,12 +75,12 @@ def test_the_table_has_every_model_beside_the_papers_value():
 
 def test_the_paper_value_in_our_range_is_flagged():
     errors = {**ORDERED, "tanh-standard-sgd": spread(0.0176)}
-    table = glorot_table.test_error_table(test_runs(errors), learning_rates(errors))
+    table = glorot_table.test_error_table(per_run_test_tables(errors), learning_rates(errors))
     assert table.set_index("variant").loc["tanh-standard-sgd", "paper_in_range"]
 
 
 def test_a_known_ordering_is_detected():
-    table = glorot_table.ordering_tests(test_runs(ORDERED))
+    table = glorot_table.ordering_tests(per_run_test_tables(ORDERED))
     assert len(table) == len(papers.GLOROT_BENGIO_ORDERINGS) == 5
     assert set(table["question"]) == {"sigmoid_worst", "normalised_helps_tanh"}
     for column in ("difference", "ci_low", "ci_high", "p_holm", "detectable_difference"):
@@ -97,7 +94,7 @@ def test_a_known_ordering_is_detected():
 
 def test_a_test_that_finds_no_difference_states_its_detectable_difference():
     errors = {**ORDERED, "tanh-glorot-sgd": spread(0.030, 0.01)}
-    table = glorot_table.ordering_tests(test_runs(errors))
+    table = glorot_table.ordering_tests(per_run_test_tables(errors))
     tanh = table[table["question"] == "normalised_helps_tanh"].iloc[0]
     assert tanh["verdict"] == "within_seed_spread"
     assert tanh["paper_ordering"] == "not_resolved"
@@ -108,17 +105,19 @@ def test_a_test_that_finds_no_difference_states_its_detectable_difference():
 
 def test_a_reversed_ordering_is_named():
     errors = {**ORDERED, "tanh-glorot-sgd": spread(0.040)}
-    table = glorot_table.ordering_tests(test_runs(errors))
+    table = glorot_table.ordering_tests(per_run_test_tables(errors))
     tanh = table[table["question"] == "normalised_helps_tanh"].iloc[0]
     assert tanh["verdict"] == "higher" and tanh["paper_ordering"] == "reversed"
 
 
 def test_an_ordering_whose_models_were_not_trained_is_left_out():
     errors = {model: ORDERED[model] for model in ("sigmoid-standard-sgd", "tanh-standard-sgd")}
-    table = glorot_table.ordering_tests(test_runs(errors))
+    table = glorot_table.ordering_tests(per_run_test_tables(errors))
     assert list(table["model"]) == ["tanh-standard-sgd"]
     with pytest.raises(ValueError, match="none of the paper's orderings"):
-        glorot_table.ordering_tests(test_runs({"tanh-glorot-sgd": ORDERED["tanh-glorot-sgd"]}))
+        glorot_table.ordering_tests(
+            per_run_test_tables({"tanh-glorot-sgd": ORDERED["tanh-glorot-sgd"]})
+        )
 
 
 def test_the_updates_are_a_fraction_of_the_papers():
@@ -163,7 +162,7 @@ BUDGET = {
 
 
 def tables(errors) -> dict[str, pd.DataFrame]:
-    runs = test_runs(errors)
+    runs = per_run_test_tables(errors)
     return {
         "test_errors": glorot_table.test_error_table(runs, learning_rates(errors)),
         "orderings": glorot_table.ordering_tests(runs),

@@ -30,6 +30,9 @@ CLUSTER_SCRIPT = ROOT / "tests" / "slurm_cluster.sh"
 STATE_DIR = Path(os.environ.get("VG_SLURM_DIR", "/tmp/vg-slurm"))
 TIMEOUT = 1500  # seconds for one Snakemake run on the cluster (a guard against hangs)
 INSTALL_HINT = "apt-get install -y slurmctld slurmd slurm-client munge"
+# Snakemake's message when it loses a running group job: the learning-rate checkpoint added
+# runs to that job's group while it ran (docs/slurm.md, "When a job fails").
+LOST_GROUP_JOB = "KeyError: JobGroup("
 
 
 def sinfo(*fields: str) -> list[list[str]]:
@@ -159,6 +162,11 @@ def slurm_workflow(tmp_path_factory, tiny_data, slurm_cluster):
     write_config(workdir, tiny_config(*tiny_data))
     profile = slurm_profile(tmp_path_factory.mktemp("profile"), slurm_cluster)
     [(returncode, output)] = snakemake_on_slurm({"all": (workdir,)}, profile).values()
+    if returncode != 0 and LOST_GROUP_JOB in output:
+        # Snakemake's known failure with group jobs and a checkpoint (docs/slurm.md): the
+        # same command resumes the run, as a user would type it again.
+        [(returncode, resumed)] = snakemake_on_slurm({"all": (workdir,)}, profile).values()
+        output += resumed
     assert returncode == 0, f"snakemake on SLURM failed:\n{output}"
     return workdir, profile, output
 
